@@ -1,0 +1,32 @@
+# The MSP suite's entry points, for people and CI. Each target sets up what it needs itself
+# (virtualenv, Python packages, PostgreSQL, Chromium, databases); see docs/installation.md.
+#
+#   make run                 Odoo 19 with the three addons on demo data at http://127.0.0.1:8069
+#   make test                a fresh database, then every test (browser tours included)
+#   make test T=msp_sla      only one addon's tests (any pytest path or arguments in T)
+#   make test COV=1          the same with a coverage report
+#   make lint                ruff and pylint-odoo's mandatory checks
+#   make clean-db            drop leftover test databases and the cached templates
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+T ?=
+COV ?=
+
+.PHONY: help run test lint clean-db
+
+help:
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+
+run:
+	@tools/run.sh
+
+test:
+	@tools/test.sh $(if $(COV),--cov --cov-report=term) $(T)
+
+lint:
+	@tools/lint.sh
+
+clean-db:
+	@for db in $$(psql -d postgres -Atqc "select datname from pg_database where datname like 'msp_test_%' or datname like 'msp_runcheck_%' or datname like 'msp-%'"); do \
+		echo "dropping $$db"; dropdb "$$db"; done

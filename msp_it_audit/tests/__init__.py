@@ -1,0 +1,1 @@
+from . import test_msp_it_audit_install

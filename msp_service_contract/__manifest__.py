@@ -1,0 +1,22 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "MSP Service Contracts",
+    "summary": "Managed-service contracts: plans, covered assets, included hours, SLA credits",
+    "version": "19.0.0.1.0",
+    "category": "Services",
+    "license": "AGPL-3",
+    "author": "MSP Suite contributors",
+    "website": "https://github.com/msp-suite/msp-odoo",
+    "depends": ["contract", "msp_sla", "msp_it_audit", "hr_timesheet", "account"],
+    "data": [
+        "security/msp_service_contract_groups.xml",
+        "views/msp_service_contract_menus.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "msp_service_contract/static/tests/tours/*.js",
+        ],
+    },
+    "installable": True,
+    "application": True,
+}

@@ -1,0 +1,1 @@
+from . import test_msp_sla_install
