@@ -43,6 +43,6 @@ class TestMspServiceContractInstall(TransactionCase):
         )
         self.assertNotIn(config.id, visible)
         # What the web client loads for its menu bar leaves the entry out too.
-        self.assertNotIn(
-            config.id, self.env["ir.ui.menu"].with_user(reader).load_menus(debug=False)
-        )
+        loaded = self.env["ir.ui.menu"].with_user(reader).load_menus(debug=False)
+        self.assertNotIn(config.id, loaded)
+        self.assertNotIn(config_entry.id, loaded)

@@ -1,0 +1,57 @@
+"""Each addon builds an OCA-style wheel with whool: `pip wheel ./msp_sla` gives
+odoo_addon_msp_sla-<manifest version>-py3-none-any.whl holding odoo/addons/msp_sla."""
+
+import ast
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+# The wheels each addon's wheel requires: its non-core dependencies, as whool derives them.
+WHEEL_REQUIRES = {
+    "msp_sla": {"odoo-addon-helpdesk_mgmt==19.0.*", "odoo==19.0.*"},
+    "msp_it_audit": {"odoo==19.0.*"},
+    "msp_service_contract": {
+        "odoo-addon-contract==19.0.*",
+        "odoo-addon-msp_it_audit==19.0.*",
+        "odoo-addon-msp_sla==19.0.*",
+        "odoo==19.0.*",
+    },
+}
+
+
+@pytest.mark.parametrize("addon", sorted(WHEEL_REQUIRES))
+def test_addon_builds_its_wheel(addon, tmp_path):
+    manifest = ast.literal_eval((REPO / addon / "__manifest__.py").read_text())
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "-w",
+            str(tmp_path),
+            str(REPO / addon),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheel = tmp_path / f"odoo_addon_{addon}-{manifest['version']}-py3-none-any.whl"
+    assert wheel.exists(), sorted(p.name for p in tmp_path.iterdir())
+    names = zipfile.ZipFile(wheel).namelist()
+    assert f"odoo/addons/{addon}/__manifest__.py" in names
+    assert f"odoo/addons/{addon}/static/description/icon.png" in names
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    requires = {
+        line.removeprefix("Requires-Dist: ")
+        for line in zipfile.ZipFile(wheel).read(metadata).decode().splitlines()
+        if line.startswith("Requires-Dist:")
+    }
+    assert requires == WHEEL_REQUIRES[addon]
