@@ -43,8 +43,10 @@ def test_addon_builds_its_wheel(addon, tmp_path):
         check=True,
         capture_output=True,
     )
-    wheel = tmp_path / f"odoo_addon_{addon}-{manifest['version']}-py3-none-any.whl"
-    assert wheel.exists(), sorted(p.name for p in tmp_path.iterdir())
+    # whool adds a post-release number (.N) for the commits since the version last changed.
+    wheels = list(tmp_path.glob(f"odoo_addon_{addon}-{manifest['version']}*-py3-none-any.whl"))
+    assert len(wheels) == 1, sorted(p.name for p in tmp_path.iterdir())
+    wheel = wheels[0]
     names = zipfile.ZipFile(wheel).namelist()
     assert f"odoo/addons/{addon}/__manifest__.py" in names
     assert f"odoo/addons/{addon}/static/description/icon.png" in names

@@ -3,6 +3,7 @@
 # suite through pytest-odoo, browser tours included. Arguments go to pytest (paths, -k, -x ...).
 # MSP_TEST_DB=name reuses (and updates) that database instead, and keeps it: the quick loop
 # while working on one addon, e.g. MSP_TEST_DB=msp_dev make test T=msp_sla
+# MSP_TEST_ADDONS=msp_sla installs (or updates) only that addon and what it depends on.
 source "$(dirname "$0")/lib.sh"
 
 ODOO="$(find_odoo)"
@@ -12,18 +13,19 @@ ensure_postgres
 ensure_chromium
 
 DB="${MSP_TEST_DB:-msp_test_$(date +%Y%m%d_%H%M%S)_$$}"
+ADDONS="${MSP_TEST_ADDONS:-$MSP_ADDONS}"
 CFG="$REPO_ROOT/.odoo/test-$DB.conf"
 write_odoo_config "$ODOO" "$CFG" "$DB" "$(free_port)"
 keep=0
 if [ -n "${MSP_TEST_DB:-}" ] && db_exists "$DB"; then
     keep=1
-    say "updating the MSP addons in existing database '$DB' (kept afterwards)"
-    action=(-u "$MSP_ADDONS")
+    say "updating $ADDONS in existing database '$DB' (kept afterwards)"
+    action=(-u "$ADDONS")
 else
     [ -n "${MSP_TEST_DB:-}" ] && keep=1
     create_db_from_template "$CFG" "$DB"
-    say "installing the MSP addons into '$DB'"
-    action=(-i "$MSP_ADDONS")
+    say "installing $ADDONS into '$DB'"
+    action=(-i "$ADDONS")
 fi
 if ! "$PY" "$ODOO/odoo-bin" -c "$CFG" -d "$DB" "${action[@]}" --stop-after-init --log-level=warn; then
     say "installing the MSP addons failed; database '$DB' is kept for debugging (drop it with: dropdb $DB)"
