@@ -123,6 +123,12 @@ ensure_postgres() {
     fi
 }
 
+ensure_report_tools() {
+    # wkhtmltopdf prints Odoo's PDF reports (the monthly SLA report, the audit report).
+    command -v wkhtmltopdf >/dev/null || apt_install wkhtmltopdf
+    command -v wkhtmltopdf >/dev/null || die "wkhtmltopdf is needed for PDF reports. Install it (apt-get install wkhtmltopdf)."
+}
+
 ensure_chromium() {
     # Browser tours need Chromium on PATH; the test run fails rather than skip them.
     command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null \

@@ -7,6 +7,7 @@ ODOO="$(find_odoo)"
 say "Odoo source: $ODOO"
 ensure_venv "$ODOO"
 ensure_postgres
+ensure_report_tools
 
 DB="${MSP_DB:-msp}"
 PORT="${MSP_HTTP_PORT:-8069}"

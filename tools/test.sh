@@ -10,6 +10,7 @@ ODOO="$(find_odoo)"
 say "Odoo source: $ODOO"
 ensure_venv "$ODOO"
 ensure_postgres
+ensure_report_tools
 ensure_chromium
 
 DB="${MSP_TEST_DB:-msp_test_$(date +%Y%m%d_%H%M%S)_$$}"

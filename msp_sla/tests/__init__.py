@@ -1,1 +1,12 @@
-from . import test_msp_sla_install
+from . import (
+    test_calendar,
+    test_changes,
+    test_constraints,
+    test_cron,
+    test_first_response,
+    test_msp_sla_install,
+    test_pause,
+    test_performance,
+    test_report,
+    test_security,
+)

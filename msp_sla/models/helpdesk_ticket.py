@@ -1,0 +1,283 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.tools import groupby
+
+SLA_STATUSES = [
+    ("none", "No SLA"),
+    ("on_track", "On Track"),
+    ("at_risk", "At Risk"),
+    ("breached", "Breached"),
+    ("met", "Met"),
+    ("paused", "Paused"),
+]
+# Ticket fields whose change can change the policy that applies.
+POLICY_INPUTS = ("partner_id", "commercial_partner_id", "team_id", "company_id")
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    msp_sla_policy_id = fields.Many2one(
+        "msp.sla.policy",
+        string="SLA Policy",
+        index="btree_not_null",
+        tracking=True,
+        copy=False,
+        check_company=True,
+        help="Chosen when the ticket is created (contract, then customer, then team) and when "
+        "its customer or team changes. Changing it re-targets the clocks and keeps the time "
+        "already counted.",
+    )
+    msp_sla_clock_ids = fields.One2many("msp.sla.clock", "ticket_id", string="SLA Clocks")
+    msp_sla_event_ids = fields.One2many("msp.sla.event", "ticket_id", string="SLA Ledger")
+    msp_sla_deadline = fields.Datetime(
+        string="SLA Deadline",
+        compute="_compute_msp_sla_status",
+        store=True,
+        index="btree_not_null",
+        help="The next deadline among the running clocks.",
+    )
+    msp_sla_status = fields.Selection(
+        SLA_STATUSES,
+        string="SLA Status",
+        compute="_compute_msp_sla_status",
+        store=True,
+        index=True,
+    )
+
+    msp_sla_has_plan_clock = fields.Boolean(compute="_compute_msp_sla_has_plan_clock")
+
+    @api.depends("msp_sla_clock_ids.kind", "msp_sla_clock_ids.state")
+    def _compute_msp_sla_has_plan_clock(self):
+        for ticket in self:
+            ticket.msp_sla_has_plan_clock = any(
+                c.kind == "plan" and c.state in ("running", "paused")
+                for c in ticket.msp_sla_clock_ids
+            )
+
+    @api.depends(
+        "msp_sla_clock_ids.state",
+        "msp_sla_clock_ids.deadline",
+        "msp_sla_clock_ids.at_risk_since",
+    )
+    def _compute_msp_sla_status(self):
+        for ticket in self:
+            clocks = ticket.msp_sla_clock_ids.filtered(lambda c: c.state != "cancelled")
+            states = set(clocks.mapped("state"))
+            running = clocks.filtered(lambda c: c.state == "running")
+            ticket.msp_sla_deadline = min(running.mapped("deadline"), default=False) or False
+            if not clocks:
+                ticket.msp_sla_status = "none"
+            elif "breached" in states:
+                ticket.msp_sla_status = "breached"
+            elif running.filtered("at_risk_since"):
+                ticket.msp_sla_status = "at_risk"
+            elif running:
+                ticket.msp_sla_status = "on_track"
+            elif "paused" in states:
+                ticket.msp_sla_status = "paused"
+            else:
+                ticket.msp_sla_status = "met"
+
+    # ------------------------------------------------------------------
+    # Which policy applies
+    # ------------------------------------------------------------------
+
+    def _msp_sla_select_policy(self):
+        """The SLA policy of each ticket: {ticket id: msp.sla.policy (maybe empty)}.
+
+        The one place the choice is made; modules plug in by overriding it. Here: the
+        customer's default policy (on its commercial entity), else the team's. A policy of
+        another company than the ticket's is never chosen.
+        """
+        result = {}
+        for ticket in self:
+            customer = ticket.commercial_partner_id
+            if ticket.company_id != self.env.company:
+                customer = customer.with_company(ticket.company_id)
+            policy = customer.msp_sla_policy_id or ticket.team_id.msp_sla_policy_id
+            if policy.company_id and policy.company_id != ticket.company_id:
+                policy = self.env["msp.sla.policy"]
+            result[ticket.id] = policy
+        return result
+
+    # ------------------------------------------------------------------
+    # Lifecycle
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        tickets._msp_sla_start()
+        return tickets
+
+    def write(self, vals):
+        if self.env.context.get("msp_sla_no_hook") or not (
+            {"stage_id", "priority", "msp_sla_policy_id", *POLICY_INPUTS} & vals.keys()
+        ):
+            return super().write(vals)
+        before = {t.id: (t.stage_id, t.priority, t.msp_sla_policy_id) for t in self}
+        result = super().write(vals)
+        if "msp_sla_policy_id" not in vals and set(POLICY_INPUTS) & vals.keys():
+            self._msp_sla_apply_policies(self._msp_sla_select_policy())
+        self._msp_sla_after_change(before)
+        return result
+
+    def _msp_sla_apply_policies(self, policies):
+        """Store the selected policies, touching only the tickets whose policy changes."""
+        changed = self.filtered(lambda t: policies[t.id] != t.msp_sla_policy_id)
+        for policy, tickets in groupby(changed, key=lambda t: policies[t.id]):
+            self.browse([t.id for t in tickets]).with_context(msp_sla_no_hook=True).write(
+                {"msp_sla_policy_id": policy.id}
+            )
+
+    def _msp_sla_clocks(self):
+        # sudo: users only read clocks; the engine moves them on their behalf, in reaction to
+        # a change of the ticket they were allowed to make (and logs who made it).
+        return self.msp_sla_clock_ids.sudo()
+
+    def _msp_sla_config(self, policy=None):
+        """The cached configuration of ``policy`` (default: the ticket's), or None."""
+        policy = self.msp_sla_policy_id if policy is None else policy
+        return self.env["msp.sla.policy"]._msp_sla_config(policy.id) if policy else None
+
+    def _msp_sla_is_pause_stage(self, stage=None, policy=None):
+        self.ensure_one()
+        stage = self.stage_id if stage is None else stage
+        config = self._msp_sla_config(policy)
+        return bool(config) and stage.id in config.pause_stage_ids
+
+    def _msp_sla_start(self):
+        """Start the clocks of new tickets: one create for all clocks, one for the ledger."""
+        now = fields.Datetime.now()
+        self._msp_sla_apply_policies(self._msp_sla_select_policy())
+        Clock = self.env["msp.sla.clock"].sudo()
+        memo, clock_vals, events = {}, [], []
+        for ticket in self:
+            config = ticket._msp_sla_config()
+            if not config:
+                events.append(
+                    ticket._msp_sla_ticket_event(
+                        "no_policy", now, self.env._("No SLA policy matches: no clock runs.")
+                    )
+                )
+                continue
+            paused = ticket._msp_sla_is_pause_stage()
+            for kind in ("response", "plan", "resolution"):
+                target = config.targets.get((ticket.priority, kind))
+                if target:
+                    clock_vals.append(
+                        Clock._prepare_start_values(ticket, config, target, now, paused, memo)
+                    )
+        clocks = Clock.create(clock_vals)
+        events += [clock._event("start", now) for clock in clocks]
+        closed = clocks.filtered(lambda c: c.ticket_id.closed)
+        events += closed._msp_reach(now)
+        self.env["msp.sla.event"]._msp_sla_log(events)
+
+    def _msp_sla_after_change(self, before):
+        """Apply what a write changed to the clocks: policy, priority, then stage."""
+        now = fields.Datetime.now()
+        memo, events = {}, []
+        retarget, new_kinds = self.env["msp.sla.clock"].sudo(), self.browse()
+        for ticket in self:
+            old_stage, old_priority, old_policy = before[ticket.id]
+            policy = ticket.msp_sla_policy_id
+            if policy != old_policy or ticket.priority != old_priority:
+                if policy != old_policy:
+                    events.append(
+                        ticket._msp_sla_ticket_event(
+                            "policy", now, f"{old_policy.name or '-'} -> {policy.name or '-'}"
+                        )
+                    )
+                if ticket.priority != old_priority:
+                    events.append(
+                        ticket._msp_sla_ticket_event(
+                            "priority", now, f"{old_priority} -> {ticket.priority}"
+                        )
+                    )
+                retarget |= ticket._msp_sla_clocks()
+                new_kinds |= ticket
+            was_paused = ticket._msp_sla_is_pause_stage(old_stage, old_policy)
+            is_paused = ticket._msp_sla_is_pause_stage()
+            clocks = ticket._msp_sla_clocks()
+            if ticket.closed and not old_stage.closed:
+                events += clocks._msp_reach(now, self.env._("ticket closed"))
+            elif old_stage.closed and not ticket.closed:
+                events += clocks.filtered(lambda c: c.kind == "resolution")._msp_reopen(
+                    now, memo, is_paused
+                )
+            elif is_paused and not was_paused:
+                events += clocks.filtered(lambda c: c.state in ("running", "breached"))._msp_pause(
+                    now
+                )
+            elif was_paused and not is_paused:
+                events += clocks._msp_resume(now, memo)
+        if retarget:
+            events += retarget._msp_retarget(now, memo, self.env._("policy or priority"))
+        events += new_kinds._msp_sla_add_missing_clocks(now, memo)
+        self.env["msp.sla.event"]._msp_sla_log(events)
+
+    def _msp_sla_add_missing_clocks(self, now, memo):
+        """Clocks for target kinds the new policy or priority has and the ticket lacks."""
+        Clock = self.env["msp.sla.clock"].sudo()
+        vals_list = []
+        for ticket in self.filtered(lambda t: t.msp_sla_policy_id and not t.closed):
+            config = ticket._msp_sla_config()
+            live = set(
+                ticket._msp_sla_clocks().filtered(lambda c: c.state != "cancelled").mapped("kind")
+            )
+            for kind in ("response", "plan", "resolution"):
+                target = config.targets.get((ticket.priority, kind))
+                if target and kind not in live:
+                    vals_list.append(
+                        Clock._prepare_start_values(
+                            ticket, config, target, now, ticket._msp_sla_is_pause_stage(), memo
+                        )
+                    )
+        return [clock._event("start", now) for clock in Clock.create(vals_list)]
+
+    def _msp_sla_ticket_event(self, event_type, date, details):
+        self.ensure_one()
+        return {
+            "ticket_id": self.id,
+            "company_id": self.company_id.id,
+            "policy_id": self.msp_sla_policy_id.id,
+            "event_type": event_type,
+            "date": date,
+            "details": details,
+        }
+
+    # ------------------------------------------------------------------
+    # First response and plan
+    # ------------------------------------------------------------------
+
+    def _msp_sla_is_first_response(self, message):
+        """A public reply written by an internal user, in the chatter or by email: not a
+        note, not an automatic or template message (those are sent as notifications or
+        auto-comments, or by OdooBot), not the customer's message, not a stage change."""
+        if message.message_type not in ("comment", "email") or message.subtype_id.internal:
+            return False
+        if not message.subtype_id or message.subtype_id != self.env.ref("mail.mt_comment"):
+            return False
+        author = message.author_id
+        if not author or author == self.env.ref("base.partner_root"):
+            return False
+        return any(not user.share for user in author.user_ids)
+
+    def _message_post_after_hook(self, message, msg_values):
+        result = super()._message_post_after_hook(message, msg_values)
+        if len(self) == 1 and self._msp_sla_is_first_response(message):
+            clocks = self._msp_sla_clocks().filtered(lambda c: c.kind == "response")
+            events = clocks._msp_reach(
+                message.date or fields.Datetime.now(), self.env._("public reply")
+            )
+            self.env["msp.sla.event"]._msp_sla_log(events)
+        return result
+
+    def action_msp_sla_plan_done(self):
+        """The technician records that a plan or workaround was given to the customer."""
+        now = fields.Datetime.now()
+        clocks = self._msp_sla_clocks().filtered(lambda c: c.kind == "plan")
+        self.env["msp.sla.event"]._msp_sla_log(clocks._msp_reach(now, self.env._("plan given")))
+        return True

@@ -1,0 +1,426 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+from .msp_sla_target import COUNTINGS, TARGET_KINDS, priority_selection
+
+_logger = logging.getLogger(__name__)
+
+CLOCK_STATES = [
+    ("running", "Running"),
+    ("paused", "Paused"),
+    ("met", "Met"),
+    ("breached", "Breached"),
+    ("cancelled", "Cancelled"),
+]
+# States whose time still counts or may count again: the ones a stage change can touch.
+OPEN_STATES = ("running", "paused", "breached")
+
+
+class MspSlaClock(models.Model):
+    """One SLA target being measured on one ticket.
+
+    Time is kept as closed segments plus the open one: ``consumed_minutes`` holds the minutes
+    (business minutes, or wall-clock minutes for round-the-clock targets) of the segments
+    already closed, and ``segment_start`` the start of the running one. Pausing closes the
+    segment; resuming opens a new one and plans ``deadline`` for the budget that is left.
+    So a pause extends the deadline by exactly the paused time, and a change of priority or
+    policy keeps what was consumed. A breached clock keeps measuring (for response-time
+    statistics) but stays breached.
+    """
+
+    _name = "msp.sla.clock"
+    _description = "SLA Clock"
+    _order = "deadline, id"
+    _check_company_auto = True
+
+    ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade", index=True)
+    # The ticket's company, set by the engine (a stored related field would cost an UPDATE
+    # after every insert on the hot path of ticket creation).
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    policy_id = fields.Many2one("msp.sla.policy", required=True, ondelete="restrict", index=True)
+    target_id = fields.Many2one("msp.sla.target", ondelete="set null")
+    kind = fields.Selection(TARGET_KINDS, required=True, readonly=True)
+    priority = fields.Selection(priority_selection, readonly=True)
+    counting = fields.Selection(COUNTINGS, required=True, default="business")
+    target_minutes = fields.Integer(required=True)
+    state = fields.Selection(CLOCK_STATES, required=True, default="running", index=True)
+    start_at = fields.Datetime(string="Started", required=True)
+    segment_start = fields.Datetime(
+        string="Counting Since", help="Start of the running segment; empty while stopped."
+    )
+    consumed_minutes = fields.Float(
+        string="Consumed (min)", help="Minutes counted in the closed segments."
+    )
+    paused_since = fields.Datetime()
+    paused_minutes = fields.Float(string="Paused (min)", help="Minutes spent paused, in total.")
+    deadline = fields.Datetime(help="When the target is breached if the clock keeps running.")
+    risk_at = fields.Datetime(string="At Risk From")
+    at_risk_since = fields.Datetime()
+    is_at_risk = fields.Boolean(compute="_compute_is_at_risk")
+    reached_at = fields.Datetime(
+        string="Reached", help="When the target's event happened (response, resolution)."
+    )
+    breached_at = fields.Datetime()
+
+    _deadline_running_idx = models.Index("(deadline) WHERE state = 'running'")
+    _risk_running_idx = models.Index("(risk_at) WHERE state = 'running' AND at_risk_since IS NULL")
+    _one_clock_per_kind = models.UniqueIndex(
+        "(ticket_id, kind) WHERE state != 'cancelled'",
+        "A ticket has only one live clock of each kind.",
+    )
+
+    @api.depends("at_risk_since", "state")
+    def _compute_is_at_risk(self):
+        for clock in self:
+            clock.is_at_risk = bool(clock.at_risk_since) and clock.state == "running"
+
+    @api.depends("ticket_id", "kind")
+    def _compute_display_name(self):
+        kinds = dict(TARGET_KINDS)
+        for clock in self:
+            clock.display_name = f"{clock.ticket_id.display_name}: {kinds.get(clock.kind)}"
+
+    # ------------------------------------------------------------------
+    # Time arithmetic (counting-aware), memoised per call
+    # ------------------------------------------------------------------
+
+    def _config(self):
+        """The cached configuration of this clock's policy."""
+        return self.env["msp.sla.policy"]._msp_sla_config(self.policy_id.id)
+
+    def _calendar(self):
+        return self.env["resource.calendar"].browse(self._config().calendar_id)
+
+    def _elapsed(self, start, end):
+        """Minutes between start and end in this clock's counting."""
+        self.ensure_one()
+        if not start or not end or end <= start:
+            return 0.0
+        if self.counting == "always":
+            return (end - start).total_seconds() / 60
+        return self._calendar()._msp_sla_business_minutes(start, end)
+
+    def _plan(self, start, offsets, memo):
+        """Datetimes reached after each offset (minutes) from start, in this clock's counting."""
+        self.ensure_one()
+        calendar = self._calendar()
+        key = (self.counting, calendar.id, start, tuple(offsets))
+        if key not in memo:
+            if self.counting == "always":
+                memo[key] = [start + timedelta(minutes=max(m, 0)) for m in offsets]
+            else:
+                memo[key] = calendar._msp_sla_add_minutes(start, offsets)
+        return memo[key]
+
+    def _schedule_values(self, segment_start, consumed, memo):
+        """deadline and risk_at for a clock running from segment_start with consumed minutes."""
+        self.ensure_one()
+        remaining = self.target_minutes - consumed
+        risk_left = self.target_minutes * (100 - self._config().at_risk_threshold) / 100
+        deadline, risk_at = self._plan(
+            segment_start, [max(remaining, 0), max(remaining - risk_left, 0)], memo
+        )
+        return {"deadline": deadline, "risk_at": risk_at}
+
+    # ------------------------------------------------------------------
+    # Transitions. Each works on a batch, writes each clock once and returns ledger lines.
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _prepare_start_values(self, ticket, config, target, now, paused, memo):
+        """Values of a new clock for ``ticket`` measuring ``target`` (a TargetConfig of the
+        policy ``config``) from ``now``."""
+        vals = {
+            "ticket_id": ticket.id,
+            "company_id": ticket.company_id.id,
+            "policy_id": config.policy_id,
+            "target_id": target.target_id,
+            "kind": target.kind,
+            "priority": target.priority,
+            "counting": target.counting,
+            "target_minutes": target.duration_minutes,
+            "start_at": now,
+            "consumed_minutes": 0.0,
+            "state": "paused" if paused else "running",
+        }
+        if paused:
+            vals["paused_since"] = now
+        else:
+            vals["segment_start"] = now
+            # A new record to reuse the planning code before the clock exists.
+            vals.update(self.new(vals)._schedule_values(now, 0.0, memo))
+        return vals
+
+    def _paused_total(self, now):
+        """Minutes paused including the running pause, up to now."""
+        self.ensure_one()
+        return self.paused_minutes + self._elapsed(self.paused_since, now)
+
+    def _close_segment(self, now):
+        """Minutes consumed including the running segment, up to now."""
+        self.ensure_one()
+        return self.consumed_minutes + self._elapsed(self.segment_start, now)
+
+    def _msp_pause(self, now):
+        events = []
+        for clock in self.filtered(lambda c: c.segment_start):
+            consumed = clock._close_segment(now)
+            vals = {
+                "consumed_minutes": consumed,
+                "segment_start": False,
+                "paused_since": now,
+                "deadline": False,
+                "risk_at": False,
+            }
+            if clock.state == "running":
+                vals["state"] = "paused"
+                if consumed > clock.target_minutes:
+                    # Over budget before the scan saw it: the breach happened at the deadline.
+                    vals.update(state="breached", breached_at=clock.deadline or now)
+                    events.append(clock._event("breach", clock.deadline or now))
+            clock.write(vals)
+            events.append(clock._event("pause", now))
+        return events
+
+    def _msp_resume(self, now, memo):
+        events = []
+        for clock in self.filtered(lambda c: c.paused_since):
+            vals = {
+                "paused_minutes": clock._paused_total(now),
+                "paused_since": False,
+                "segment_start": now,
+            }
+            if clock.state == "paused":
+                vals["state"] = "running"
+                vals.update(clock._schedule_values(now, clock.consumed_minutes, memo))
+            clock.write(vals)
+            events.append(clock._event("resume", now))
+        return events
+
+    def _msp_reach(self, now, details=None):
+        """The target's event happened at ``now``: met if within budget, else breached.
+
+        A clock closed straight from a pause counts the budget it had when the pause began.
+        """
+        events = []
+        for clock in self.filtered(lambda c: c.state in OPEN_STATES and not c.reached_at):
+            consumed = clock._close_segment(now)
+            vals = {
+                "consumed_minutes": consumed,
+                "segment_start": False,
+                "reached_at": now,
+                "deadline": False,
+                "risk_at": False,
+            }
+            if clock.paused_since:
+                vals.update(paused_minutes=clock._paused_total(now), paused_since=False)
+            if clock.state != "breached":
+                if consumed <= clock.target_minutes:
+                    vals["state"] = "met"
+                    events.append(clock._event("met", now, details))
+                else:
+                    breached_at = clock.deadline or now
+                    vals.update(state="breached", breached_at=breached_at)
+                    events.append(clock._event("breach", breached_at, details))
+            clock.write(vals)
+        return events
+
+    def _msp_reopen(self, now, memo, paused):
+        """The ticket left its closed stage: measuring goes on from what was consumed."""
+        events = []
+        for clock in self.filtered(lambda c: c.reached_at and c.state in ("met", "breached")):
+            vals = {"reached_at": False}
+            if paused:
+                vals["paused_since"] = now
+            else:
+                vals["segment_start"] = now
+            if clock.state == "met":
+                vals["state"] = "paused" if paused else "running"
+                if not paused:
+                    vals.update(clock._schedule_values(now, clock.consumed_minutes, memo))
+            clock.write(vals)
+            events.append(clock._event("reopen", now))
+        return events
+
+    def _msp_retarget(self, now, memo, reason):
+        """Move open clocks to the target of their ticket's current policy and priority,
+        keeping the minutes already consumed; cancel those whose kind has no target."""
+        events = []
+        Policy = self.env["msp.sla.policy"]
+        for clock in self.filtered(lambda c: c.state in OPEN_STATES and not c.reached_at):
+            ticket = clock.ticket_id
+            policy = ticket.msp_sla_policy_id
+            config = Policy._msp_sla_config(policy.id) if policy else None
+            target = config and config.targets.get((ticket.priority, clock.kind))
+            if clock.paused_since:
+                # Close the pause under the old calendar so none of it is lost.
+                clock.write({"paused_minutes": clock._paused_total(now), "paused_since": now})
+            consumed = clock._close_segment(now)
+            if not target:
+                clock.write(
+                    {
+                        "state": "cancelled",
+                        "consumed_minutes": consumed,
+                        "segment_start": False,
+                        "paused_since": False,
+                        "deadline": False,
+                        "risk_at": False,
+                    }
+                )
+                events.append(clock._event("cancel", now, reason))
+                continue
+            old = f"{clock.target_minutes} min"
+            vals = {
+                "policy_id": config.policy_id,
+                "target_id": target.target_id,
+                "priority": target.priority,
+                "counting": target.counting,
+                "target_minutes": target.duration_minutes,
+                "consumed_minutes": consumed,
+            }
+            if clock.segment_start:
+                vals["segment_start"] = now
+            clock.write(vals)
+            if clock.state == "running":
+                schedule = clock._schedule_values(now, consumed, memo)
+                if consumed > clock.target_minutes:
+                    schedule.update(state="breached", breached_at=now)
+                    events.append(clock._event("breach", now, reason))
+                elif schedule["risk_at"] and schedule["risk_at"] > now:
+                    schedule["at_risk_since"] = False
+                clock.write(schedule)
+            events.append(
+                clock._event("retarget", now, f"{reason}: {old} -> {clock.target_minutes} min")
+            )
+        return events
+
+    def _event(self, event_type, date, details=None, escalation=None):
+        self.ensure_one()
+        return {
+            "ticket_id": self.ticket_id.id,
+            "company_id": self.company_id.id,
+            "clock_id": self.id,
+            "policy_id": self.policy_id.id,
+            "event_type": event_type,
+            "date": date,
+            "details": details,
+            "escalation_id": escalation.id if escalation else False,
+        }
+
+    # ------------------------------------------------------------------
+    # The scheduled scan
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _scan_batch_size(self):
+        return int(self.env["ir.config_parameter"].sudo().get_param("msp_sla.scan_batch_size", 500))
+
+    @api.model
+    def _cron_scan(self):
+        """Mark due clocks breached, then clocks past their threshold at risk, and run the
+        escalation rules of each transition. Batched, resumable, and exactly-once: a clock is
+        picked only in the state the transition leaves, under a row lock that a second worker
+        skips."""
+        now = fields.Datetime.now()
+        for domain, transition in (
+            (
+                Domain("state", "=", "running") & Domain("deadline", "<=", now),
+                "_msp_mark_breached",
+            ),
+            (
+                Domain("state", "=", "running")
+                & Domain("at_risk_since", "=", False)
+                & Domain("risk_at", "<=", now),
+                "_msp_mark_at_risk",
+            ),
+        ):
+            self._run_batches(domain, transition)
+
+    @api.model
+    def _run_batches(self, domain, transition):
+        batch_size = self._scan_batch_size()
+        while True:
+            candidates = self.search(domain, limit=batch_size, order="id")
+            if not candidates:
+                return
+            # Skip rows another worker holds; re-check the ones we got under the lock.
+            locked = candidates.try_lock_for_update(allow_referencing=True)
+            locked.invalidate_recordset()
+            locked = locked.filtered_domain(domain)
+            if locked:
+                events = getattr(locked, transition)()
+                self.env["msp.sla.event"]._msp_sla_log(events)
+            full = len(candidates) == batch_size
+            self.env["ir.cron"]._commit_progress(
+                len(locked), remaining=self.search_count(domain) if full else 0
+            )
+            if not full or not locked:
+                return
+
+    def _msp_mark_breached(self):
+        events = []
+        for clock in self:
+            clock.write({"state": "breached", "breached_at": clock.deadline})
+            events.append(clock._event("breach", clock.deadline))
+        return events + self._msp_escalate("breached")
+
+    def _msp_mark_at_risk(self):
+        events = []
+        for clock in self:
+            clock.at_risk_since = clock.risk_at
+            events.append(clock._event("at_risk", clock.risk_at))
+        return events + self._msp_escalate("at_risk")
+
+    def _msp_escalate(self, trigger):
+        """Run the policy's escalation rules for ``trigger`` on these clocks, once each."""
+        events = []
+        for clock in self:
+            for rule in clock.policy_id.escalation_ids.filtered(
+                lambda r, c=clock: r.trigger == trigger and r.target_kind in (False, c.kind)
+            ):
+                clock._msp_run_escalation(rule)
+                events.append(
+                    clock._event("escalation", fields.Datetime.now(), rule.name, escalation=rule)
+                )
+        return events
+
+    def _msp_run_escalation(self, rule):
+        self.ensure_one()
+        ticket = self.ticket_id
+        kind = dict(TARGET_KINDS)[self.kind]
+        state = dict(self._fields["state"]._description_selection(self.env))[self.state]
+        summary = rule.activity_summary or self.env._(
+            "SLA %(state)s: %(kind)s on %(ticket)s",
+            state=state.lower() if self.state == "breached" else self.env._("at risk"),
+            kind=kind,
+            ticket=ticket.display_name,
+        )
+        if rule.action == "activity":
+            user = rule.activity_user_id or ticket.team_id.user_id or ticket.user_id
+            ticket.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                user_id=(user or self.env.user).id,
+                date_deadline=fields.Date.context_today(ticket),
+            )
+        elif rule.action == "email":
+            if rule.notify_group_id:
+                ticket.message_notify(
+                    partner_ids=rule.notify_group_id.all_user_ids.partner_id.ids,
+                    subject=summary,
+                    body=summary,
+                    subtype_xmlid="msp_sla.mt_ticket_sla_escalation",
+                )
+            else:
+                ticket.message_post(
+                    subject=summary,
+                    body=summary,
+                    message_type="notification",
+                    subtype_xmlid="msp_sla.mt_ticket_sla_escalation",
+                )
+        elif rule.action == "priority" and rule.new_priority > ticket.priority:
+            ticket.priority = rule.new_priority

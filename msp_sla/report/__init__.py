@@ -1,0 +1,1 @@
+from . import msp_sla_report, report_customer_sla

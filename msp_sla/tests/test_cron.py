@@ -1,0 +1,111 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from freezegun import freeze_time
+
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common import P1, P3, MspSlaCase, local
+
+
+@tagged("post_install", "-at_install")
+class TestSlaCron(MspSlaCase):
+    """The scheduled scan: at risk, then breached, escalations exactly once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.leader = cls.env["res.users"].create(
+            {"name": "Lea Leader", "login": "sla_leader", "email": "lea@msp.example"}
+        )
+        cls.team.user_id = cls.leader
+        cls.policy.escalation_ids = [
+            Command.create(
+                {"name": "Warn the team leader", "trigger": "at_risk", "action": "activity"}
+            ),
+            Command.create(
+                {"name": "Tell the followers", "trigger": "breached", "action": "email"}
+            ),
+            Command.create(
+                {
+                    "name": "Raise to P1",
+                    "trigger": "breached",
+                    "target_kind": "response",
+                    "action": "priority",
+                    "new_priority": P1,
+                }
+            ),
+        ]
+        cls.cron = cls.env.ref("msp_sla.ir_cron_msp_sla_scan")
+
+    def scan(self, at):
+        # As the scheduler runs it: its own cursor and environment, _commit_progress included.
+        with freeze_time(at), self.enter_registry_test_mode():
+            self.cron.method_direct_trigger()
+
+    def test_nothing_due_writes_nothing(self):
+        ticket = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)
+        before = len(self.env["msp.sla.event"].search([]))
+        self.scan(local(2026, 11, 25, 9, 30))
+        self.assertEqual(len(self.env["msp.sla.event"].search([])), before)
+        self.assertEqual(ticket.msp_sla_status, "on_track")
+        self.assertFalse(ticket.activity_ids)
+
+    def test_at_risk_then_breached(self):
+        # P3 response: 240 business minutes from 9:00, at risk after 75% (180): 12:00 is
+        # lunch, so the risk point is 12:00 and the deadline 14:00.
+        ticket = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)
+        response = self.clock(ticket, "response")
+        self.assertEqual(response.risk_at, local(2026, 11, 25, 12, 0))
+
+        self.scan(local(2026, 11, 25, 12, 30))
+        self.assertEqual(response.state, "running")
+        self.assertEqual(response.at_risk_since, local(2026, 11, 25, 12, 0))
+        self.assertEqual(ticket.msp_sla_status, "at_risk")
+        self.assertEqual(len(self.events(ticket, "at_risk")), 1)
+        activity = ticket.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.leader)
+
+        self.scan(local(2026, 11, 25, 14, 5))
+        self.assertEqual(response.state, "breached")
+        self.assertEqual(response.breached_at, local(2026, 11, 25, 14, 0))
+        self.assertEqual(ticket.msp_sla_status, "breached")
+        self.assertEqual(ticket.priority, P1, "the breach rule raises the priority")
+        self.assertEqual(
+            sorted(self.events(ticket, "escalation").mapped("details")),
+            ["Raise to P1", "Tell the followers", "Warn the team leader"],
+        )
+
+    def test_scan_twice_escalates_once(self):
+        ticket = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)
+        for _run in range(2):
+            self.scan(local(2026, 11, 25, 14, 5))
+        response = self.clock(ticket, "response")
+        self.assertEqual(response.state, "breached")
+        self.assertEqual(
+            len(self.events(ticket, "breach").filtered(lambda e: e.clock_id == response)), 1
+        )
+        # First seen past its deadline: straight to breached, no late at-risk warning.
+        self.assertFalse(self.events(ticket, "at_risk"))
+        escalations = self.events(ticket, "escalation")
+        self.assertEqual(
+            sorted(escalations.mapped("details")), ["Raise to P1", "Tell the followers"]
+        )
+        self.assertEqual(len({(e.clock_id, e.escalation_id) for e in escalations}), 2)
+        self.assertFalse(ticket.activity_ids)
+        notes = ticket.message_ids.filtered(
+            lambda m: m.subtype_id == self.env.ref("msp_sla.mt_ticket_sla_escalation")
+        )
+        self.assertEqual(len(notes), 1)
+
+    def test_paused_and_met_clocks_are_not_scanned(self):
+        paused = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)
+        self.move(paused, self.stage_waiting, local(2026, 11, 25, 9, 30))
+        done = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)
+        self.move(done, self.stage_done, local(2026, 11, 25, 9, 45))
+        self.scan(local(2026, 11, 26, 9, 0))
+        self.assertEqual(paused.msp_sla_status, "paused")
+        self.assertEqual(done.msp_sla_status, "met")
+        self.assertFalse(
+            (paused | done).msp_sla_event_ids.filtered(lambda e: e.event_type == "breach")
+        )

@@ -1,0 +1,1 @@
+from . import msp_sla_customer_report_wizard

@@ -1,0 +1,36 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields, models
+
+
+def _last_month():
+    return (date.today() - relativedelta(months=1)).replace(day=1)
+
+
+class MspSlaCustomerReportWizard(models.TransientModel):
+    _name = "msp.sla.customer.report.wizard"
+    _description = "Print the Monthly SLA Report"
+
+    partner_ids = fields.Many2many(
+        "res.partner",
+        string="Customers",
+        required=True,
+        domain=[("is_company", "=", True)],
+        default=lambda self: (
+            self.env.context.get("active_model") == "res.partner"
+            and self.env.context.get("active_ids")
+        ),
+    )
+    month = fields.Date(
+        required=True, default=_last_month, help="Any day of the month to report on."
+    )
+
+    def action_print(self):
+        self.ensure_one()
+        return self.env.ref("msp_sla.action_report_customer_sla").report_action(
+            self.partner_ids,
+            data={"partner_ids": self.partner_ids.ids, "month": fields.Date.to_string(self.month)},
+        )
