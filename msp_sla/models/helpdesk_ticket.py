@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.tools import groupby
 
@@ -281,3 +283,33 @@ class HelpdeskTicket(models.Model):
         clocks = self._msp_sla_clocks().filtered(lambda c: c.kind == "plan")
         self.env["msp.sla.event"]._msp_sla_log(clocks._msp_reach(now, self.env._("plan given")))
         return True
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+
+    def _msp_sla_demo_rewind(self, minutes):
+        """Demo data only: pretend these tickets were opened ``minutes`` ago, then apply what
+        is due now (at risk, breached). Moves only running round-the-clock clocks, whose
+        deadline is a plain offset from their start."""
+        delta = timedelta(minutes=minutes)
+        now = fields.Datetime.now()
+        clocks = self._msp_sla_clocks().filtered(
+            lambda c: c.state == "running" and c.counting == "always"
+        )
+        for clock in clocks:
+            clock.write(
+                {
+                    name: clock[name] - delta
+                    for name in ("start_at", "segment_start", "deadline", "risk_at")
+                    if clock[name]
+                }
+            )
+        # sudo: the demo's own start lines move with their clocks (the ledger is append-only
+        # for users; this runs at demo installation only).
+        for event in self.env["msp.sla.event"].sudo().search([("clock_id", "in", clocks.ids)]):
+            event.date -= delta
+        breached = clocks.filtered(lambda c: c.deadline <= now)
+        events = breached._msp_mark_breached()
+        events += (clocks - breached).filtered(lambda c: c.risk_at <= now)._msp_mark_at_risk()
+        self.env["msp.sla.event"]._msp_sla_log(events)
