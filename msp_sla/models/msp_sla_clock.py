@@ -326,25 +326,33 @@ class MspSlaClock(models.Model):
         picked only in the state the transition leaves, under a row lock that a second worker
         skips."""
         now = fields.Datetime.now()
-        for domain, transition in (
+        for domain, order, transition in self._scan_steps(now):
+            self._run_batches(domain, order, transition)
+
+    @api.model
+    def _scan_steps(self, now):
+        """(domain, order, transition) of each step of the scan. Each domain and order match
+        a partial index, so a step reads only the clocks that are due, however many run."""
+        return [
             (
                 Domain("state", "=", "running") & Domain("deadline", "<=", now),
+                "deadline, id",
                 "_msp_mark_breached",
             ),
             (
                 Domain("state", "=", "running")
                 & Domain("at_risk_since", "=", False)
                 & Domain("risk_at", "<=", now),
+                "risk_at, id",
                 "_msp_mark_at_risk",
             ),
-        ):
-            self._run_batches(domain, transition)
+        ]
 
     @api.model
-    def _run_batches(self, domain, transition):
+    def _run_batches(self, domain, order, transition):
         batch_size = self._scan_batch_size()
         while True:
-            candidates = self.search(domain, limit=batch_size, order="id")
+            candidates = self.search(domain, limit=batch_size, order=order)
             if not candidates:
                 return
             # Skip rows another worker holds; re-check the ones we got under the lock.

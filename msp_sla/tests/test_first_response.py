@@ -77,3 +77,26 @@ class TestSlaFirstResponse(MspSlaCase):
                 )
         self.assertEqual(self.response.reached_at, local(2026, 11, 25, 10, 15))
         self.assertEqual(len(self.events(self.ticket, "met")), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestSlaPlan(MspSlaCase):
+    """The plan / workaround target is met from the ticket's button, once."""
+
+    def test_workaround_given_meets_the_plan_target(self):
+        self.env["msp.sla.target"].create(
+            {"policy_id": self.policy.id, "priority": P3, "kind": "plan", "duration_minutes": 120}
+        )
+        ticket = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)
+        plan = self.clock(ticket, "plan")
+        self.assertTrue(ticket.msp_sla_has_plan_clock)
+        with freeze_time(local(2026, 11, 25, 10, 30)):
+            ticket.with_user(self.agent).action_msp_sla_plan_done()
+        self.assertEqual(plan.state, "met")
+        self.assertEqual(plan.consumed_minutes, 90)
+        self.assertFalse(ticket.msp_sla_has_plan_clock)
+        # The other clocks run on.
+        self.assertEqual(self.clock(ticket, "response").state, "running")
+        with freeze_time(local(2026, 11, 25, 11, 0)):
+            ticket.action_msp_sla_plan_done()
+        self.assertEqual(len(self.events(ticket, "met")), 1)
