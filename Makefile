@@ -7,16 +7,17 @@
 #   make test COV=1          the same with a coverage report
 #   make lint                ruff and pylint-odoo's mandatory checks
 #   make clean-db            drop leftover test databases and the cached templates
+#   make bench-sla           msp_sla against helpdesk_mgmt and OCA helpdesk_mgmt_sla (figures)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 T ?=
 COV ?=
 
-.PHONY: help run test lint clean-db
+.PHONY: help run test lint clean-db bench-sla
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 run:
 	@tools/run.sh
@@ -30,3 +31,6 @@ lint:
 clean-db:
 	@for db in $$(psql -d postgres -Atqc "select datname from pg_database where datname like 'msp_test_%' or datname like 'msp_runcheck_%' or datname like 'msp-%'"); do \
 		echo "dropping $$db"; dropdb "$$db"; done
+
+bench-sla:
+	@bench/bench-sla.sh
