@@ -8,16 +8,17 @@
 #   make lint                ruff and pylint-odoo's mandatory checks
 #   make clean-db            drop leftover test databases and the cached templates
 #   make bench-sla           msp_sla against helpdesk_mgmt and OCA helpdesk_mgmt_sla (figures)
+#   make bench-audit         time msp_it_audit's Nmap import (1,000 and 5,000 generated hosts)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 T ?=
 COV ?=
 
-.PHONY: help run test lint clean-db bench-sla
+.PHONY: help run test lint clean-db bench-sla bench-audit
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 run:
 	@tools/run.sh
@@ -31,6 +32,9 @@ lint:
 clean-db:
 	@for db in $$(psql -d postgres -Atqc "select datname from pg_database where datname like 'msp_test_%' or datname like 'msp_runcheck_%' or datname like 'msp-%'"); do \
 		echo "dropping $$db"; dropdb "$$db"; done
+
+bench-audit:
+	@bench/bench-audit.sh
 
 bench-sla:
 	@bench/bench-sla.sh

@@ -34,3 +34,7 @@ class TestMspItAuditInstall(TransactionCase):
         # Reading the menu tree as the client does: the auditor gets no Configuration entry.
         loaded = Menu.with_user(auditor).load_menus(debug=False)
         self.assertNotIn(config.id, loaded)
+
+    def test_app_opens_on_the_audits(self):
+        root = self.env.ref("msp_it_audit.msp_it_audit_menu_root")
+        self.assertEqual(root.action, self.env.ref("msp_it_audit.msp_audit_action"))

@@ -1,0 +1,53 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class MspCustomerMixin(models.AbstractModel):
+    """A record of one customer: its company and the customer's commercial entity.
+
+    Whatever contact is given, the record belongs to the contact's commercial entity (the
+    company), so counts, matching and access rules work on one partner per customer.
+    """
+
+    _name = "msp.customer.mixin"
+    _description = "Record of a customer (commercial entity)"
+    _check_company_auto = True
+
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('is_company', '=', True)]",
+        help="The customer's commercial entity.",
+    )
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        if self.partner_id and self.partner_id != self.partner_id.commercial_partner_id:
+            self.partner_id = self.partner_id.commercial_partner_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._set_commercial_partner(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._set_commercial_partner([vals])
+        return super().write(vals)
+
+    @api.model
+    def _set_commercial_partner(self, vals_list):
+        partner_ids = {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+        if not partner_ids:
+            return
+        partners = self.env["res.partner"].browse(partner_ids)
+        commercial = {p.id: p.commercial_partner_id.id for p in partners}
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                vals["partner_id"] = commercial[vals["partner_id"]]
