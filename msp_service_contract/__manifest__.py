@@ -2,7 +2,7 @@
 {
     "name": "MSP Service Contracts",
     "summary": "Managed-service contracts: plans, covered assets, included hours, SLA credits",
-    "version": "19.0.0.1.0",
+    "version": "19.0.1.0.0",
     "category": "Services",
     "license": "AGPL-3",
     "author": "MSP Suite contributors",
@@ -10,6 +10,13 @@
     "depends": ["contract", "msp_sla", "msp_it_audit", "hr_timesheet", "account"],
     "data": [
         "security/msp_service_contract_groups.xml",
+        "security/ir.model.access.csv",
+        "security/msp_service_contract_security.xml",
+        "data/product_data.xml",
+        "views/msp_service_plan_views.xml",
+        "views/contract_contract_views.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/sale_order_views.xml",
         "views/msp_service_contract_menus.xml",
     ],
     "assets": {

@@ -1,1 +1,7 @@
-from . import test_msp_service_contract_install, test_ui
+from . import test_msp_service_contract_install
+from . import test_ui
+from . import test_hours_ledger
+from . import test_coverage
+from . import test_invoicing
+from . import test_trueup
+from . import test_security

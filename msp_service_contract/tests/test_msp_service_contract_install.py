@@ -25,8 +25,10 @@ class TestMspServiceContractInstall(TransactionCase):
         user = self.env.ref("msp_service_contract.msp_service_contract_group_user")
         manager = self.env.ref("msp_service_contract.msp_service_contract_group_manager")
         self.assertIn(user, manager.all_implied_ids)
-        # Contract users read OCA contract records, which need the Billing group.
-        self.assertIn(self.env.ref("account.group_account_invoice"), user.all_implied_ids)
+        # Technicians log time; managers handle contracts, which OCA gives to Billing.
+        self.assertIn(self.env.ref("hr_timesheet.group_hr_timesheet_user"), user.all_implied_ids)
+        self.assertNotIn(self.env.ref("account.group_account_invoice"), user.all_implied_ids)
+        self.assertIn(self.env.ref("account.group_account_invoice"), manager.all_implied_ids)
         self.assertEqual(manager.privilege_id.name, "MSP Service Contracts")
 
     def test_user_cannot_open_manager_menu(self):

@@ -113,14 +113,20 @@ class HelpdeskTicket(models.Model):
         tickets._msp_sla_start()
         return tickets
 
+    def _msp_sla_policy_inputs(self):
+        """Ticket fields whose change can change the policy that applies; modules that add
+        inputs to _msp_sla_select_policy add them here."""
+        return POLICY_INPUTS
+
     def write(self, vals):
+        inputs = set(self._msp_sla_policy_inputs())
         if self.env.context.get("msp_sla_no_hook") or not (
-            {"stage_id", "priority", "msp_sla_policy_id", *POLICY_INPUTS} & vals.keys()
+            {"stage_id", "priority", "msp_sla_policy_id", *inputs} & vals.keys()
         ):
             return super().write(vals)
         before = {t.id: (t.stage_id, t.priority, t.msp_sla_policy_id) for t in self}
         result = super().write(vals)
-        if "msp_sla_policy_id" not in vals and set(POLICY_INPUTS) & vals.keys():
+        if "msp_sla_policy_id" not in vals and inputs & vals.keys():
             self._msp_sla_apply_policies(self._msp_sla_select_policy())
         self._msp_sla_after_change(before)
         return result

@@ -1,0 +1,96 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .helpdesk_ticket import COVERAGES
+
+# Fields of a timesheet line whose change moves time in the hours ledger.
+LEDGER_FIELDS = ("unit_amount", "date", "msp_ticket_id")
+
+
+class AccountAnalyticLine(models.Model):
+    _inherit = "account.analytic.line"
+
+    msp_ticket_id = fields.Many2one(
+        "helpdesk.ticket", string="Ticket", index="btree_not_null", ondelete="restrict"
+    )
+    msp_contract_id = fields.Many2one(
+        "contract.contract", string="Service Contract", readonly=True, index="btree_not_null"
+    )
+    msp_coverage = fields.Selection(COVERAGES, string="Coverage", readonly=True)
+    msp_billable = fields.Boolean(
+        string="Billable", readonly=True, help="Not covered work, invoiced at the plan's rate."
+    )
+    msp_invoice_line_id = fields.Many2one(
+        "account.move.line", string="Invoiced On", readonly=True, ondelete="set null", copy=False
+    )
+    msp_ledger_version = fields.Integer(readonly=True, copy=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.filtered("msp_ticket_id")._msp_apply_coverage()
+        return lines
+
+    def write(self, vals):
+        moving = (
+            self.filtered("msp_ticket_id") if set(LEDGER_FIELDS) & vals.keys() else self.browse()
+        )
+        if moving:
+            moving._msp_check_not_invoiced()
+            moving._msp_unapply(self.env._("Timesheet line changed"))
+        result = super().write(vals)
+        if moving or "msp_ticket_id" in vals:
+            (moving | self.filtered("msp_ticket_id"))._msp_apply_coverage()
+        return result
+
+    def unlink(self):
+        ticket_lines = self.filtered("msp_ticket_id")
+        ticket_lines._msp_check_not_invoiced()
+        ticket_lines._msp_unapply(self.env._("Timesheet line deleted"))
+        return super().unlink()
+
+    def _msp_check_not_invoiced(self):
+        invoiced = self.filtered("msp_invoice_line_id")
+        if invoiced:
+            raise UserError(
+                self.env._(
+                    "These timesheet lines were already invoiced as billable work and cannot be "
+                    "changed or deleted: %s",
+                    ", ".join(invoiced.mapped("name")),
+                )
+            )
+
+    def _msp_unapply(self, reason):
+        """Reverse the hours ledger for lines about to change (refused when invoiced)."""
+        for line in self.filtered(
+            lambda ln: ln.msp_contract_id and ln.msp_coverage != "not_covered"
+        ):
+            line.msp_contract_id.sudo()._msp_reverse(line, reason)
+
+    def _msp_apply_coverage(self):
+        """Decide the coverage of each ticket line on its work date, then consume covered
+        time in the contract's hours ledger (one new ledger version per change)."""
+        for line in self:
+            if not line.msp_ticket_id:
+                continue
+            # sudo: coverage reads the customer's contract, which technicians may not read;
+            # they see the outcome on the line, not the contract's prices.
+            contract, coverage, _reason = line.msp_ticket_id.sudo()._msp_coverage_on(line.date)
+            in_scope = bool(contract) and coverage in ("covered", "billable")
+            billable = (
+                bool(contract)
+                and coverage == "not_covered"
+                and contract._msp_is_active_on(line.date)
+            )
+            values = {
+                "msp_contract_id": contract.id if contract and (in_scope or billable) else False,
+                "msp_coverage": coverage,
+                "msp_billable": billable,
+                "msp_ledger_version": line.msp_ledger_version + 1,
+            }
+            # sudo: the coverage fields are the engine's, read-only for the technician; none of
+            # them is a LEDGER_FIELDS, so this write does not come back here.
+            line.sudo().write(values)
+            if in_scope:
+                contract._msp_consume(line)

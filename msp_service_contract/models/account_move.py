@@ -1,0 +1,46 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+LINE_KINDS = [
+    ("overage", "Overage hours"),
+    ("billable", "Billable work"),
+    ("sla_credit", "SLA service credit"),
+    ("prepaid", "Prepaid hours block"),
+]
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    msp_line_kind = fields.Selection(
+        LINE_KINDS, string="Contract Line Source", readonly=True, copy=False
+    )
+    msp_hours_period_id = fields.Many2one(
+        "msp.contract.hours.period",
+        string="Hours Period",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    msp_hours_entry_id = fields.Many2one(
+        "msp.contract.hours.entry", string="Prepaid Block", readonly=True, copy=False
+    )
+    msp_timesheet_ids = fields.One2many(
+        "account.analytic.line", "msp_invoice_line_id", string="Billable Time", readonly=True
+    )
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def _msp_link_ledger(self):
+        """Point the ledger at the invoice lines that billed it (overage, credits, prepaid)."""
+        lines = self.line_ids.filtered("msp_line_kind")
+        for line in lines.filtered(lambda ln: ln.msp_line_kind == "overage"):
+            line.msp_hours_period_id.entry_ids.filtered(
+                lambda e: e.kind == "overage" and not e.invoice_line_id
+            ).sudo().write({"invoice_line_id": line.id})
+        for line in lines.filtered(lambda ln: ln.msp_line_kind == "sla_credit"):
+            line.msp_hours_period_id.sudo().credit_line_id = line
+        for line in lines.filtered(lambda ln: ln.msp_line_kind == "prepaid"):
+            line.msp_hours_entry_id.sudo().invoice_line_id = line

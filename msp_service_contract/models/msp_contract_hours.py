@@ -1,0 +1,437 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+ENTRY_KINDS = [
+    ("included", "Included hours"),
+    ("prepaid", "Prepaid block"),
+    ("rollover", "Rolled over"),
+    ("carried", "Carried to next month"),
+    ("consumption", "Covered time"),
+    ("reversal", "Reversal of covered time"),
+    ("expiry", "Expired"),
+    ("overage", "Overage invoiced"),
+    ("late_credit", "Late time against expired hours"),
+]
+CREDIT_KINDS = ("included", "prepaid", "rollover")
+
+
+def month_start(day):
+    return day.replace(day=1)
+
+
+class MspContractHoursPeriod(models.Model):
+    """A month of a contract's included hours. Settling it (once, at the first invoice after it
+    ends) turns a negative balance into overage and the unused hours into rollover or expiry."""
+
+    _name = "msp.contract.hours.period"
+    _description = "Contract Hours Period"
+    _order = "contract_id, date_start"
+    _rec_name = "date_start"
+
+    contract_id = fields.Many2one(
+        "contract.contract", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    date_start = fields.Date(required=True)
+    date_end = fields.Date(required=True)
+    state = fields.Selection(
+        [("open", "Open"), ("settled", "Settled")], required=True, default="open", index=True
+    )
+    settled_date = fields.Date(readonly=True)
+    entry_ids = fields.One2many("msp.contract.hours.entry", "period_id", string="Entries")
+    credit_line_id = fields.Many2one(
+        "account.move.line", string="SLA Credit Line", readonly=True, ondelete="set null"
+    )
+    credit_hours = fields.Float(compute="_compute_balance", string="Credited")
+    used_hours = fields.Float(compute="_compute_balance", string="Used")
+    balance_hours = fields.Float(compute="_compute_balance", string="Balance")
+
+    _one_period_per_month = models.UniqueIndex(
+        "(contract_id, date_start)", "A contract has one hours period per month."
+    )
+
+    @api.depends("entry_ids.hours", "entry_ids.kind")
+    def _compute_balance(self):
+        for period in self:
+            entries = period.entry_ids
+            period.credit_hours = sum(e.hours for e in entries if e.kind in CREDIT_KINDS)
+            period.used_hours = -sum(
+                e.hours for e in entries if e.kind in ("consumption", "reversal")
+            )
+            period.balance_hours = sum(entries.mapped("hours"))
+
+    @api.depends("contract_id", "date_start")
+    def _compute_display_name(self):
+        for period in self:
+            period.display_name = (
+                f"{period.contract_id.display_name}: {period.date_start:%Y-%m}"
+                if period.date_start
+                else period.contract_id.display_name
+            )
+
+
+class MspContractHoursEntry(models.Model):
+    """One line of a contract's hours ledger. Append-only: the ledger is corrected with new
+    lines (reversals), never by editing old ones."""
+
+    _name = "msp.contract.hours.entry"
+    _description = "Contract Hours Ledger Line"
+    _order = "date, id"
+
+    period_id = fields.Many2one(
+        "msp.contract.hours.period", required=True, ondelete="cascade", index=True
+    )
+    contract_id = fields.Many2one(related="period_id.contract_id", store=True, index=True)
+    company_id = fields.Many2one(related="period_id.company_id", store=True)
+    kind = fields.Selection(ENTRY_KINDS, required=True, readonly=True)
+    date = fields.Date(required=True, readonly=True, help="The work date for covered time.")
+    hours = fields.Float(required=True, readonly=True, help="Credits are positive, uses negative.")
+    timesheet_id = fields.Many2one(
+        "account.analytic.line", ondelete="set null", index="btree_not_null", readonly=True
+    )
+    timesheet_version = fields.Integer(readonly=True, default=0)
+    ticket_id = fields.Many2one("helpdesk.ticket", ondelete="set null", readonly=True)
+    origin_period_start = fields.Date(
+        readonly=True, help="For rolled-over hours: the month they were first credited in."
+    )
+    invoice_line_id = fields.Many2one("account.move.line", ondelete="set null", readonly=True)
+    amount = fields.Float(readonly=True, help="For prepaid blocks: the price to invoice.")
+    note = fields.Char(readonly=True)
+
+    _consumed_once = models.UniqueIndex(
+        "(timesheet_id, timesheet_version) WHERE kind = 'consumption'",
+        "A timesheet line is consumed only once.",
+    )
+
+    def _check_append_only(self):
+        if not self.env.is_superuser():
+            raise AccessError(
+                self.env._("The hours ledger is append-only: correct it with a new line.")
+            )
+
+    def write(self, vals):
+        self._check_append_only()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=True)
+    def _unlink_except_append_only(self):
+        self._check_append_only()
+
+
+class ContractHoursLedger(models.AbstractModel):
+    """The ledger's rules, on contract.contract (see contract_contract.py)."""
+
+    _name = "msp.contract.hours.ledger"
+    _description = "Contract hours ledger rules"
+
+    def _msp_period(self, day, create=True):
+        """The hours period of this contract holding ``day``; opened (with its included
+        hours) when missing."""
+        self.ensure_one()
+        start = month_start(day)
+        Period = self.env["msp.contract.hours.period"].sudo()
+        period = Period.search([("contract_id", "=", self.id), ("date_start", "=", start)])
+        if period or not create:
+            return period
+        period = Period.create(
+            {
+                "contract_id": self.id,
+                "date_start": start,
+                "date_end": start + relativedelta(months=1, days=-1),
+            }
+        )
+        if self.msp_plan_id.included_hours:
+            self._msp_log_hours(
+                period,
+                "included",
+                self.msp_plan_id.included_hours,
+                start,
+                note=self.env._("Included hours"),
+            )
+        return period
+
+    def _msp_log_hours(self, period, kind, hours, day, **values):
+        # sudo: ledger lines are written by the contract's rules only, on behalf of the user
+        # whose action (timesheet, invoicing) caused them.
+        return (
+            self.env["msp.contract.hours.entry"]
+            .sudo()
+            .create({"period_id": period.id, "kind": kind, "hours": hours, "date": day, **values})
+        )
+
+    def _msp_hours_left(self, day):
+        """Hours left in the month of ``day``: its period's balance, or the included hours
+        when nothing was logged yet."""
+        self.ensure_one()
+        period = self._msp_period(day, create=False)
+        return period.balance_hours if period else self.msp_plan_id.included_hours
+
+    # ------------------------------------------------------------------
+    # Covered time
+    # ------------------------------------------------------------------
+
+    def _msp_consume(self, timesheet):
+        """Debit covered time in the period of its work date, once per timesheet version.
+        Time entered late in a settled period first takes back hours that expired there;
+        the rest is billed as overage on the next invoice, which says so."""
+        self.ensure_one()
+        period = self._msp_period(timesheet.date)
+        entry = self._msp_log_hours(
+            period,
+            "consumption",
+            -timesheet.unit_amount,
+            timesheet.date,
+            timesheet_id=timesheet.id,
+            timesheet_version=timesheet.msp_ledger_version,
+            ticket_id=timesheet.msp_ticket_id.id,
+            note=timesheet.name,
+        )
+        if period.state == "settled":
+            expired = -sum(e.hours for e in period.entry_ids if e.kind == "expiry")
+            reclaimed = sum(e.hours for e in period.entry_ids if e.kind == "late_credit")
+            credit = min(timesheet.unit_amount, max(expired - reclaimed, 0.0))
+            if credit:
+                self._msp_log_hours(
+                    period,
+                    "late_credit",
+                    credit,
+                    timesheet.date,
+                    timesheet_id=timesheet.id,
+                    note=self.env._("Time entered late, against hours that had expired"),
+                )
+        return entry
+
+    def _msp_reverse(self, timesheet, reason):
+        """Reverse the consumption of a timesheet line, explicitly, in its own period.
+        Refused once that period is settled: the time was already invoiced."""
+        self.ensure_one()
+        consumed = (
+            self.env["msp.contract.hours.entry"]
+            .sudo()
+            .search(
+                [
+                    ("timesheet_id", "=", timesheet.id),
+                    ("kind", "=", "consumption"),
+                    ("timesheet_version", "=", timesheet.msp_ledger_version),
+                ]
+            )
+        )
+        if not consumed:
+            return False
+        if consumed.period_id.state == "settled":
+            raise UserError(
+                self.env._(
+                    "The time of %(line)s (%(date)s) was already invoiced with contract "
+                    "%(contract)s: it cannot be changed or deleted. Log a correcting line "
+                    "instead.",
+                    line=timesheet.name,
+                    date=timesheet.date,
+                    contract=self.display_name,
+                )
+            )
+        return self._msp_log_hours(
+            consumed.period_id,
+            "reversal",
+            -consumed.hours,
+            consumed.date,
+            timesheet_id=timesheet.id,
+            timesheet_version=consumed.timesheet_version,
+            ticket_id=consumed.ticket_id.id,
+            note=reason,
+        )
+
+    # ------------------------------------------------------------------
+    # Settlement, at invoicing
+    # ------------------------------------------------------------------
+
+    def _msp_settle(self, invoice_date):
+        """Settle the ended periods of the contract (once each) and return the invoice line
+        values they give: overage, late corrections, SLA credits, prepaid blocks."""
+        self.ensure_one()
+        Period = self.env["msp.contract.hours.period"].sudo()
+        lines = []
+        # Late time in periods settled earlier: bill what is beyond the balance now.
+        for period in Period.search(
+            [("contract_id", "=", self.id), ("state", "=", "settled")], order="date_start"
+        ):
+            if period.balance_hours < -0.001:
+                lines.append(self._msp_overage(period, -period.balance_hours, late=True))
+        # The months that ended before this invoice, oldest first.
+        self._msp_open_periods_until(invoice_date)
+        for period in Period.search(
+            [
+                ("contract_id", "=", self.id),
+                ("state", "=", "open"),
+                ("date_end", "<", invoice_date),
+            ],
+            order="date_start",
+        ):
+            balance = period.balance_hours
+            if balance < -0.001:
+                lines.append(self._msp_overage(period, -balance))
+            elif balance > 0.001:
+                self._msp_carry(period, balance)
+            credit = self._msp_sla_credit(period)
+            if credit:
+                lines.append(credit)
+            period.write({"state": "settled", "settled_date": invoice_date})
+        lines += self._msp_prepaid_lines()
+        return lines
+
+    def _msp_open_periods_until(self, day):
+        """Open every month from the contract's start (or its first period) to ``day``, so
+        that each gets its included hours and can be settled."""
+        first = self.msp_hours_period_ids.sorted("date_start")[:1].date_start or self.date_start
+        if not first:
+            return
+        month = month_start(first)
+        while month <= day:
+            self._msp_period(month)
+            month += relativedelta(months=1)
+
+    def _msp_overage(self, period, hours, late=False):
+        plan = self.msp_plan_id
+        label = self.env._(
+            "Overage %(month)s: %(hours).2f h beyond the included hours",
+            month=f"{period.date_start:%Y-%m}",
+            hours=hours,
+        )
+        if late:
+            label = self.env._(
+                "Correction for %(month)s: %(hours).2f h of time entered late, beyond the balance",
+                month=f"{period.date_start:%Y-%m}",
+                hours=hours,
+            )
+        self._msp_log_hours(period, "overage", hours, period.date_end, note=label)
+        return {
+            "product_id": plan.overage_product_id.id,
+            "name": label,
+            "quantity": hours,
+            "price_unit": plan.overage_rate,
+            "msp_hours_period_id": period.id,
+            "msp_line_kind": "overage",
+        }
+
+    def _msp_carry(self, period, balance):
+        """Unused hours at the end of ``period``: rolled over or expired, per the plan."""
+        plan = self.msp_plan_id
+        following = period.date_end + relativedelta(days=1)
+        if plan.rollover_rule == "none":
+            keep = []
+        elif plan.rollover_rule == "cap":
+            keep = [(period.date_start, min(balance, plan.rollover_cap_hours))]
+        else:
+            keep = self._msp_rollover_buckets(period, balance, following, plan.rollover_periods)
+        kept = 0.0
+        if any(hours for _origin, hours in keep):
+            next_period = self._msp_period(following)
+            for origin, hours in keep:
+                if hours > 0.001:
+                    self._msp_log_hours(
+                        next_period,
+                        "rollover",
+                        hours,
+                        following,
+                        origin_period_start=origin,
+                        note=self.env._("Rolled over from %s", f"{period.date_start:%Y-%m}"),
+                    )
+                    kept += hours
+        if balance - kept > 0.001:
+            self._msp_log_hours(
+                period,
+                "expiry",
+                -(balance - kept),
+                period.date_end,
+                note=self.env._("Unused hours expired"),
+            )
+        if kept:
+            self._msp_log_hours(
+                period,
+                "carried",
+                -kept,
+                period.date_end,
+                note=self.env._("Carried to the next month"),
+            )
+
+    def _msp_rollover_buckets(self, period, balance, following, max_periods):
+        """Split the unused ``balance`` by the month its hours were credited in: time uses
+        the oldest hours first, so what is left is the newest. Hours keep rolling while they
+        are at most ``max_periods`` months old at the next period."""
+        credits = [
+            (
+                period.date_start,
+                sum(e.hours for e in period.entry_ids if e.kind in ("included", "prepaid")),
+            )
+        ]
+        for entry in period.entry_ids.filtered(lambda e: e.kind == "rollover").sorted(
+            "origin_period_start", reverse=True
+        ):
+            credits.append((entry.origin_period_start, entry.hours))
+        buckets, left = [], balance
+        for origin, hours in credits:
+            take = min(hours, left)
+            left -= take
+            age = (following.year - origin.year) * 12 + following.month - origin.month
+            if take > 0.001 and age <= max_periods:
+                buckets.append((origin, take))
+        return buckets
+
+    def _msp_sla_credit(self, period):
+        """A service credit for the SLA breaches of the contract's tickets in ``period``."""
+        plan = self.msp_plan_id
+        if not plan.sla_credit_percent:
+            return None
+        breaches = (
+            self.env["msp.sla.event"]
+            .sudo()
+            .search_count(
+                [
+                    ("event_type", "=", "breach"),
+                    ("ticket_id.msp_contract_id", "=", self.id),
+                    ("date", ">=", fields.Datetime.to_datetime(period.date_start)),
+                    (
+                        "date",
+                        "<",
+                        fields.Datetime.to_datetime(period.date_end + relativedelta(days=1)),
+                    ),
+                ]
+            )
+        )
+        if not breaches:
+            return None
+        percent = min(breaches * plan.sla_credit_percent, plan.sla_credit_cap_percent)
+        return {
+            "product_id": self.env.ref("msp_service_contract.product_sla_credit").id,
+            "name": self.env._(
+                "SLA service credit %(month)s: %(count)s breach(es) x %(rate)s%% (cap %(cap)s%%)",
+                month=f"{period.date_start:%Y-%m}",
+                count=breaches,
+                rate=plan.sla_credit_percent,
+                cap=plan.sla_credit_cap_percent,
+            ),
+            "quantity": 1,
+            "price_unit": -round(self.msp_mrr * percent / 100, 2),
+            "msp_hours_period_id": period.id,
+            "msp_line_kind": "sla_credit",
+        }
+
+    def _msp_prepaid_lines(self):
+        entries = self.msp_hours_entry_ids.filtered(
+            lambda e: e.kind == "prepaid" and not e.invoice_line_id and e.amount
+        )
+        return [
+            {
+                "product_id": self.msp_plan_id.overage_product_id.id,
+                "name": self.env._(
+                    "Prepaid block of %(hours).2f hours (%(date)s)", hours=e.hours, date=e.date
+                ),
+                "quantity": 1,
+                "price_unit": e.amount,
+                "msp_hours_entry_id": e.id,
+                "msp_line_kind": "prepaid",
+            }
+            for e in entries
+        ]

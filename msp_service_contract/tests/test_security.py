@@ -1,0 +1,109 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Command
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import MspContractCase
+
+
+@tagged("post_install", "-at_install")
+class TestSecurityAndBadInput(MspContractCase):
+    """Technicians log time and see coverage, not prices; bad data is refused."""
+
+    def test_technician_logs_time_and_sees_coverage_not_prices(self):
+        self.make_contract()
+        ticket = self.make_ticket()
+        line = self.log_time(ticket, date(2026, 9, 10), 1.5, user=self.technician)
+        as_tech = ticket.with_user(self.technician)
+        self.assertEqual(as_tech.msp_coverage, "covered")
+        self.assertEqual(line.with_user(self.technician).msp_coverage, "covered")
+        self.assertTrue(self.plan.with_user(self.technician).name)
+        with self.assertRaises(AccessError):
+            self.plan.with_user(self.technician).read(["overage_rate"])
+        with self.assertRaises(AccessError):
+            self.plan.line_ids.with_user(self.technician).read(["price_unit"])
+        with self.assertRaises(AccessError):
+            self.env["contract.contract"].with_user(self.technician).search([]).read(["msp_mrr"])
+
+    def assertRefused(self, call, message, model):
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                call()
+                self.env.flush_all()
+        except (ValidationError, IntegrityError) as error:
+            if isinstance(error, IntegrityError):
+                self.env.invalidate_all()
+                error = self.env[model]._sql_error_to_message(error)
+            self.assertIn(message, str(error))
+        else:
+            self.fail(f"not refused: {message}")
+
+    def test_bad_input_is_refused(self):
+        Plan = self.env["msp.service.plan"]
+        self.assertRefused(
+            lambda: Plan.create(
+                {"name": "Bad", "sla_policy_id": self.policy.id, "included_hours": -1}
+            ),
+            "cannot be negative",
+            "msp.service.plan",
+        )
+        self.assertRefused(
+            lambda: Plan.create(
+                {"name": "Bad", "sla_policy_id": self.policy.id, "rollover_cap_hours": -2}
+            ),
+            "cannot be below zero",
+            "msp.service.plan",
+        )
+        self.assertRefused(
+            lambda: Plan.create({"name": "No SLA"}), "choose the SLA policy", "msp.service.plan"
+        )
+        self.assertRefused(
+            lambda: self.plan.write(
+                {
+                    "line_ids": [
+                        Command.create(
+                            {"product_id": self.product_ws.id, "billing_mode": "per_device"}
+                        )
+                    ]
+                }
+            ),
+            "needs the kind of device",
+            "msp.service.plan.line",
+        )
+        self.assertRefused(
+            lambda: self.plan.write(
+                {
+                    "line_ids": [
+                        Command.create({"product_id": self.product_flat.id, "price_unit": -5})
+                    ]
+                }
+            ),
+            "cannot be negative",
+            "msp.service.plan.line",
+        )
+        contract = self.make_contract(start=date(2026, 9, 1))
+        self.assertRefused(
+            lambda: contract.write({"date_end": date(2026, 8, 1)}),
+            "before it starts",
+            "contract.contract",
+        )
+        stranger = self.env["res.partner"].create({"name": "Stranger Inc", "is_company": True})
+        foreign = self.env["msp.asset"].create(
+            {
+                "name": "X-1",
+                "kind": "workstation",
+                "partner_id": stranger.id,
+                "serial_number": "SN-X-1",
+            }
+        )
+        self.assertRefused(
+            lambda: self.make_contract(assets=foreign),
+            "belong to another customer",
+            "contract.contract",
+        )
+        self.assertFalse(Plan.search([("name", "in", ("Bad", "No SLA"))]))

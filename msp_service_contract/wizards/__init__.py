@@ -1,0 +1,1 @@
+from . import msp_contract_trueup_wizard
