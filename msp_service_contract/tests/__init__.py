@@ -5,3 +5,4 @@ from . import test_coverage
 from . import test_invoicing
 from . import test_trueup
 from . import test_security
+from . import test_flow
