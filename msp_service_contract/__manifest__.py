@@ -19,6 +19,7 @@
         "views/sale_order_views.xml",
         "views/msp_service_contract_menus.xml",
     ],
+    "demo": ["demo/msp_service_contract_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "msp_service_contract/static/tests/tours/*.js",

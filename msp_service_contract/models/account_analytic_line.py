@@ -19,7 +19,9 @@ class AccountAnalyticLine(models.Model):
     )
     msp_coverage = fields.Selection(COVERAGES, string="Coverage", readonly=True)
     msp_billable = fields.Boolean(
-        string="Billable", readonly=True, help="Not covered work, invoiced at the plan's rate."
+        string="Billable (not covered)",
+        readonly=True,
+        help="Not covered work, invoiced at the plan's rate.",
     )
     msp_invoice_line_id = fields.Many2one(
         "account.move.line", string="Invoiced On", readonly=True, ondelete="set null", copy=False
