@@ -14,6 +14,21 @@ class ContractLine(models.Model):
         copy=False, help="Ids of what the line counted at the last true-up."
     )
 
+    def _set_recurrence_field(self, field):
+        """Do not copy the contract's next invoice date into its lines.
+
+        OCA contract 19.0.1.2.1.2 computes a line's next date from its own last invoiced
+        date, then overwrites it with the contract's stored date, which is itself the minimum
+        of its lines' dates. The two stored computes read each other; recomputed in chunks of
+        1,000 records, lines past the first chunk copy a contract date that is still being
+        recomputed, and the contract stays due: the next run invoices it again for an
+        impossible period. See docs/oca-contract-double-invoicing.md. The line's own
+        computation already follows the contract's schedule.
+        """
+        if field == "recurring_next_date":
+            return
+        return super()._set_recurrence_field(field)
+
     def _msp_snapshot_records(self):
         self.ensure_one()
         ids = [int(i) for i in (self.msp_trueup_snapshot or "").split(",") if i]

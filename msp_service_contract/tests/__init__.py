@@ -6,3 +6,4 @@ from . import test_invoicing
 from . import test_trueup
 from . import test_security
 from . import test_flow
+from . import test_invoicing_exactly_once
