@@ -38,6 +38,11 @@ class HelpdeskTicket(models.Model):
         help="The contract's hours balance for the current month.",
     )
     msp_timesheet_ids = fields.One2many("account.analytic.line", "msp_ticket_id", string="Time")
+    msp_timesheet_project_id = fields.Many2one(
+        "project.project",
+        compute="_compute_msp_timesheet_project_id",
+        help="The project the ticket's time is logged on.",
+    )
     msp_timesheet_hours = fields.Float(
         string="Hours Logged", compute="_compute_msp_timesheet_hours"
     )
@@ -109,6 +114,13 @@ class HelpdeskTicket(models.Model):
                 if ticket.msp_contract_id
                 else 0.0
             )
+
+    def _compute_msp_timesheet_project_id(self):
+        project = self.env.ref(
+            "msp_service_contract.project_managed_services", raise_if_not_found=False
+        )
+        for ticket in self:
+            ticket.msp_timesheet_project_id = project
 
     @api.depends("msp_timesheet_ids.unit_amount")
     def _compute_msp_timesheet_hours(self):

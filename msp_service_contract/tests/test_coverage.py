@@ -3,7 +3,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import MspContractCase
 
@@ -91,3 +91,17 @@ class TestCoverage(MspContractCase):
         self.assertEqual(contract.msp_sla_policy_id, self.policy)
         contract.msp_sla_policy_id = self.team_policy
         self.assertEqual(self.make_ticket().msp_sla_policy_id, self.team_policy)
+
+    @freeze_time("2026-09-15")
+    def test_technician_logs_time_from_the_ticket_form(self):
+        contract = self.make_contract()
+        ticket = self.make_ticket(user_id=self.technician.id)
+        with Form(ticket.with_user(self.technician)) as form:
+            self.assertEqual(form.msp_coverage, "covered")
+            with form.msp_timesheet_ids.new() as line:
+                line.name = "Reinstalled Outlook"
+                line.unit_amount = 1.25
+        logged = ticket.msp_timesheet_ids
+        self.assertEqual(logged.project_id, self.project)
+        self.assertEqual(logged.msp_coverage, "covered")
+        self.assertAlmostEqual(contract._msp_hours_left(date(2026, 9, 15)), 8.75)

@@ -150,8 +150,15 @@ class TestHoursLedger(MspContractCase):
 
     def test_prepaid_block_is_credited_and_invoiced_once(self):
         contract = self.make_contract()
+        wizard = (
+            self.env["msp.contract.prepaid.wizard"]
+            .with_user(self.manager)
+            .create(
+                {"contract_id": contract.id, "hours": 20, "amount": 1500, "date": date(2026, 9, 2)}
+            )
+        )
+        wizard.action_confirm()
         period = contract._msp_period(date(2026, 9, 1))
-        contract._msp_log_hours(period, "prepaid", 20, date(2026, 9, 2), amount=1500)
         self.assertEqual(self.balances(contract)[date(2026, 9, 1)], 30.0)
         first = self.invoice(contract, date(2026, 9, 1))
         second = self.invoice(contract, date(2026, 10, 1))

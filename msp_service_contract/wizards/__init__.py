@@ -1,1 +1,2 @@
 from . import msp_contract_trueup_wizard
+from . import msp_contract_prepaid_wizard
