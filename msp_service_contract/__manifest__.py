@@ -13,6 +13,8 @@
         "security/ir.model.access.csv",
         "security/msp_service_contract_security.xml",
         "data/product_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "views/msp_service_plan_views.xml",
         "views/contract_contract_views.xml",
         "views/helpdesk_ticket_views.xml",

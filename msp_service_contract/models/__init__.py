@@ -1,6 +1,7 @@
 from . import msp_service_plan
 from . import msp_contract_hours
 from . import contract_contract
+from . import contract_renewal
 from . import contract_line
 from . import helpdesk_ticket
 from . import account_analytic_line

@@ -10,6 +10,9 @@ class ContractLine(models.Model):
 
     msp_billing_mode = fields.Selection(BILLING_MODES, string="Billing Mode")
     msp_asset_kind = fields.Selection(ASSET_KINDS, string="Device Kind")
+    msp_renewal_price_unit = fields.Float(
+        string="Renewal Price", copy=False, help="The price of the next term, once prepared."
+    )
     msp_trueup_snapshot = fields.Char(
         copy=False, help="Ids of what the line counted at the last true-up."
     )

@@ -103,6 +103,11 @@ class MspServicePlan(models.Model):
         help="The most a period's credits can reach.",
     )
     minimum_term_months = fields.Integer(string="Minimum Term (months)", default=12)
+    auto_renew = fields.Boolean(
+        default=True,
+        help="At the end of a term the contract renews for the renewal term, with the yearly "
+        "increase; otherwise it expires.",
+    )
     renewal_term_months = fields.Integer(string="Renewal Term (months)", default=12)
     notice_days = fields.Integer(string="Notice Period (days)", default=60)
     yearly_increase_percent = fields.Float(
@@ -150,6 +155,48 @@ class MspServicePlan(models.Model):
                         plan=plan.name,
                     )
                 )
+
+    @api.constrains(
+        "yearly_increase_percent", "notice_days", "minimum_term_months", "renewal_term_months"
+    )
+    def _check_renewal_terms(self):
+        cap = self._msp_max_increase_percent()
+        for plan in self:
+            if not -100 <= plan.yearly_increase_percent <= cap:
+                raise ValidationError(
+                    self.env._(
+                        "Plan %(plan)s: the yearly increase must be between -100%% and %(cap)s%% "
+                        "(system parameter msp_service_contract.max_increase_percent).",
+                        plan=plan.name,
+                        cap=cap,
+                    )
+                )
+            term_days = (
+                min(plan.minimum_term_months, plan.renewal_term_months or plan.minimum_term_months)
+                * 28
+            )
+            if (
+                plan.minimum_term_months <= 0
+                or plan.notice_days < 0
+                or plan.notice_days >= term_days
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Plan %(plan)s: the notice period (%(notice)s days) must be shorter than "
+                        "its terms (%(term)s months), which must be at least a month.",
+                        plan=plan.name,
+                        notice=plan.notice_days,
+                        term=plan.minimum_term_months,
+                    )
+                )
+
+    @api.model
+    def _msp_max_increase_percent(self):
+        return float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("msp_service_contract.max_increase_percent", 25)
+        )
 
     @api.constrains("sla_required", "sla_policy_id")
     def _check_sla_policy(self):

@@ -7,3 +7,4 @@ from . import test_trueup
 from . import test_security
 from . import test_flow
 from . import test_invoicing_exactly_once
+from . import test_renewal
