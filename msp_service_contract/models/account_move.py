@@ -15,6 +15,14 @@ class AccountMoveLine(models.Model):
     msp_line_kind = fields.Selection(
         LINE_KINDS, string="Contract Line Source", readonly=True, copy=False
     )
+    msp_contract_id = fields.Many2one(
+        "contract.contract",
+        string="Service Contract",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The contract an overage, billable work, credit or prepaid line bills.",
+    )
     msp_hours_period_id = fields.Many2one(
         "msp.contract.hours.period",
         string="Hours Period",

@@ -260,6 +260,7 @@ class ContractContract(models.Model):
                     "quantity": hours,
                     "price_unit": plan.overage_rate,
                     "msp_timesheet_ids": [Command.set(ticket_lines.ids)],
+                    "msp_contract_id": self.id,
                     "msp_line_kind": "billable",
                 }
             )

@@ -312,6 +312,7 @@ class ContractHoursLedger(models.AbstractModel):
             "quantity": hours,
             "price_unit": plan.overage_rate,
             "msp_hours_period_id": period.id,
+            "msp_contract_id": self.id,
             "msp_line_kind": "overage",
         }
 
@@ -415,6 +416,7 @@ class ContractHoursLedger(models.AbstractModel):
             "quantity": 1,
             "price_unit": -round(self.msp_mrr * percent / 100, 2),
             "msp_hours_period_id": period.id,
+            "msp_contract_id": self.id,
             "msp_line_kind": "sla_credit",
         }
 
@@ -431,6 +433,7 @@ class ContractHoursLedger(models.AbstractModel):
                 "quantity": 1,
                 "price_unit": e.amount,
                 "msp_hours_entry_id": e.id,
+                "msp_contract_id": self.id,
                 "msp_line_kind": "prepaid",
             }
             for e in entries

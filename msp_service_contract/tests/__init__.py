@@ -8,3 +8,5 @@ from . import test_security
 from . import test_flow
 from . import test_invoicing_exactly_once
 from . import test_renewal
+from . import test_reports
+from . import test_portal

@@ -11,12 +11,35 @@ from ..models.msp_sla_target import TARGET_KINDS, priority_selection
 PERCENTILES = {"median_minutes": 0.5, "p90_minutes": 0.9}
 
 
+def format_minutes(minutes):
+    """Business minutes as 'Hh MMm' for a reader (None stays a dash)."""
+    if minutes is None or minutes is False:
+        return "-"
+    hours, rest = divmod(round(minutes), 60)
+    return f"{hours}h {rest:02d}m" if hours else f"{rest}m"
+
+
 class MspSlaReport(models.Model):
     """Compliance analysis: one row per SLA clock (cancelled ones left out)."""
 
     _name = "msp.sla.report"
     _description = "SLA Compliance Analysis"
     _auto = False
+    # Flushed before the view is read, so pending clock changes are counted.
+    _depends = {
+        "msp.sla.clock": [
+            "ticket_id",
+            "company_id",
+            "policy_id",
+            "priority",
+            "kind",
+            "state",
+            "start_at",
+            "reached_at",
+            "consumed_minutes",
+        ],
+        "helpdesk.ticket": ["commercial_partner_id", "partner_id", "team_id"],
+    }
     _order = "start_at desc"
     _rec_name = "ticket_id"
 
@@ -106,4 +129,19 @@ class MspSlaReport(models.Model):
                 targets=targets, met=met, breaches=breaches, met_rate=rate, median=median, p90=p90
             )
             rows.append(values)
+        return rows
+
+    def _msp_sla_label_rows(self, rows):
+        """Add printable labels to _msp_sla_summary rows: target kind and priority names,
+        met share, median and 90th percentile as hours and minutes."""
+        kinds = dict(TARGET_KINDS)
+        priorities = dict(priority_selection(self))
+        for row in rows:
+            if "kind" in row:
+                row["kind_label"] = kinds.get(row["kind"])
+            if "priority" in row:
+                row["priority_label"] = priorities.get(row["priority"])
+            row["met_rate_label"] = "-" if row["met_rate"] is None else f"{row['met_rate']:.1f} %"
+            row["median_label"] = format_minutes(row["median"])
+            row["p90_label"] = format_minutes(row["p90"])
         return rows

@@ -7,14 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.msp_sla_target import TARGET_KINDS
-
-
-def format_minutes(minutes):
-    """Business minutes as 'Hh MMm' for a reader (None stays a dash)."""
-    if minutes is None or minutes is False:
-        return "-"
-    hours, rest = divmod(round(minutes), 60)
-    return f"{hours}h {rest:02d}m" if hours else f"{rest}m"
+from .msp_sla_report import format_minutes
 
 
 class ReportCustomerSla(models.AbstractModel):
@@ -38,16 +31,10 @@ class ReportCustomerSla(models.AbstractModel):
             ("start_at", "<", fields.Datetime.to_datetime(after)),
         ]
         kinds = dict(TARGET_KINDS)
-        priorities = dict(self.env["helpdesk.ticket"]._fields["priority"].selection)
-        by_kind = Report._msp_sla_summary(domain, ["kind"])
-        by_priority = Report._msp_sla_summary(domain, ["priority", "kind"])
-        for row in by_kind + by_priority:
-            row["kind_label"] = kinds.get(row["kind"])
-            row["median_label"] = format_minutes(row["median"])
-            row["p90_label"] = format_minutes(row["p90"])
-            row["met_rate_label"] = "-" if row["met_rate"] is None else f"{row['met_rate']:.1f} %"
-        for row in by_priority:
-            row["priority_label"] = priorities.get(row["priority"])
+        by_kind = Report._msp_sla_label_rows(Report._msp_sla_summary(domain, ["kind"]))
+        by_priority = Report._msp_sla_label_rows(
+            Report._msp_sla_summary(domain, ["priority", "kind"])
+        )
         breaches = Report.search([*domain, ("state", "=", "breached")], order="start_at")
         # The tickets measured in the period: those whose clocks started in it.
         tickets = Report.search(domain).ticket_id

@@ -1,0 +1,60 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields, http
+from odoo.addons.contract.controllers.main import PortalContract
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+
+class MspPortalContract(PortalContract):
+    def _contract_get_page_view_values(self, contract, access_token, **kwargs):
+        values = super()._contract_get_page_view_values(contract, access_token, **kwargs)
+        if contract.msp_plan_id:
+            # contract is the sudo record the access check returned: only its own tickets
+            values["msp_open_tickets"] = (
+                request.env["helpdesk.ticket"]
+                .sudo()
+                .search([("msp_contract_id", "=", contract.id), ("closed", "=", False)], limit=50)
+            )
+            first = fields.Date.context_today(contract).replace(day=1)
+            start = contract.date_start.replace(day=1) if contract.date_start else first
+            values["msp_report_months"] = [
+                month
+                for month in (first - relativedelta(months=n) for n in range(1, 7))
+                if month >= start
+            ]
+        return values
+
+    @http.route(
+        ["/my/contracts/<int:contract_id>/report/<string:month>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_msp_monthly_report(self, contract_id, month, access_token=None, **kw):
+        try:
+            contract_sudo = self._document_check_access(
+                "contract.contract", contract_id, access_token
+            )
+            first = fields.Date.to_date(f"{month}-01")
+        except (AccessError, MissingError, ValueError):
+            return request.redirect("/my")
+        content, file_format = (
+            request.env["ir.actions.report"]
+            .sudo()
+            ._render_qweb_pdf(
+                "msp_service_contract.report_monthly_service",
+                contract_sudo.ids,
+                data={"month": fields.Date.to_string(first)},
+            )
+        )
+        # Odoo renders HTML instead of a PDF in test mode; say which one this is.
+        content_type = "application/pdf" if file_format == "pdf" else "text/html; charset=utf-8"
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", content_type),
+                ("Content-Disposition", f'inline; filename="service-report-{month}.{file_format}"'),
+            ],
+        )

@@ -1,0 +1,2 @@
+from . import msp_contract_revenue_report
+from . import report_monthly_service

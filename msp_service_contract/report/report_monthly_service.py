@@ -1,0 +1,99 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class ReportMonthlyService(models.AbstractModel):
+    """The monthly service report of a contract: what the MSP did for the customer that
+    month, to prove its value. Sent by the MSP and printed from the customer portal."""
+
+    _name = "report.msp_service_contract.report_monthly_service"
+    _description = "Monthly Service Report"
+
+    @api.model
+    def _month(self, month):
+        first = (
+            fields.Date.to_date(month)
+            if month
+            else fields.Date.context_today(self) - relativedelta(months=1)
+        )
+        first = first.replace(day=1)
+        return first, first + relativedelta(months=1)
+
+    @api.model
+    def _contract_figures(self, contract, first, after):
+        start, end = fields.Datetime.to_datetime(first), fields.Datetime.to_datetime(after)
+        Sla = self.env["msp.sla.report"]
+        sla_rows = Sla._msp_sla_label_rows(
+            Sla._msp_sla_summary(
+                [
+                    ("ticket_id.msp_contract_id", "=", contract.id),
+                    ("start_at", ">=", start),
+                    ("start_at", "<", end),
+                ],
+                ["kind"],
+            )
+        )
+        period = contract._msp_period(first, create=False)
+        # The month's tickets: opened in the month, or worked on in it.
+        tickets = self.env["helpdesk.ticket"].search(
+            [
+                ("msp_contract_id", "=", contract.id),
+                "|",
+                "&",
+                ("create_date", ">=", start),
+                ("create_date", "<", end),
+                "&",
+                ("msp_timesheet_ids.date", ">=", first),
+                ("msp_timesheet_ids.date", "<", after),
+            ],
+            order="create_date",
+        )
+        horizon = after + relativedelta(months=6)
+        eol_assets = contract.msp_covered_asset_ids.filtered(
+            lambda a: a.eol_date and a.eol_date < horizon and a.state != "retired"
+        ).sorted("eol_date")
+        findings = self.env["msp.audit.finding"].search(
+            [
+                ("audit_id.partner_id", "=", contract.commercial_partner_id.id),
+                ("state", "in", ("open", "accepted")),
+            ],
+            order="severity, id",
+        )
+        return {
+            "contract": contract,
+            "sla_rows": sla_rows,
+            "included": period.credit_hours if period else contract.msp_plan_id.included_hours,
+            "used": period.used_hours if period else 0.0,
+            "balance": period.balance_hours if period else contract.msp_plan_id.included_hours,
+            "tickets": tickets,
+            "ticket_hours": {
+                t.id: sum(
+                    t.msp_timesheet_ids.filtered(lambda ln: first <= ln.date < after).mapped(
+                        "unit_amount"
+                    )
+                )
+                for t in tickets
+            },
+            "eol_assets": eol_assets,
+            "horizon": horizon,
+            "findings": findings,
+        }
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        data = data or {}
+        contracts = self.env["contract.contract"].browse(docids)
+        if not contracts:
+            raise UserError(self.env._("Choose the contract to report on."))
+        first, after = self._month(data.get("month"))
+        return {
+            "doc_ids": contracts.ids,
+            "doc_model": "contract.contract",
+            "docs": contracts,
+            "period_start": first,
+            "period_end": after - relativedelta(days=1),
+            "figures": {c.id: self._contract_figures(c, first, after) for c in contracts},
+        }

@@ -1,0 +1,56 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import MspContractCase
+
+
+@tagged("post_install", "-at_install")
+class TestContractPortal(HttpCase, MspContractCase):
+    """Customers see their own contracts, hours, ticket coverage and monthly reports; never
+    another customer's, whatever the URL."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.external_report_layout_id = cls.env.ref("web.external_layout_standard")
+        cls.mine = cls.make_contract(start=date(2026, 1, 1))
+        cls.other = cls.env["res.partner"].create({"name": "Rival Dentists", "is_company": True})
+        cls.other_contact = cls.env["res.partner"].create(
+            {"name": "Rita Rival", "parent_id": cls.other.id}
+        )
+        cls.theirs = cls.make_contract(customer=cls.other, start=date(2026, 1, 1))
+        cls.theirs.name = "Rival secret contract"
+        new_test_user(
+            cls.env, login="portal_dental", groups="base.group_portal", partner_id=cls.user_a.id
+        )
+        cls.make_ticket(name="Scanner offline in surgery 2")
+
+    def test_contract_list_and_page(self):
+        self.authenticate("portal_dental", "portal_dental")
+        listing = self.url_open("/my/contracts")
+        self.assertEqual(listing.status_code, 200)
+        self.assertIn("Business - Dental Care Ltd", listing.text)
+        self.assertNotIn("Rival secret contract", listing.text)
+
+        page = self.url_open(f"/my/contracts/{self.mine.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Hours left this month", page.text)
+        self.assertIn("Scanner offline in surgery 2", page.text)
+        self.assertIn("o_msp_monthly_report", page.text)
+
+        report = self.url_open(f"/my/contracts/{self.mine.id}/report/2026-09")
+        self.assertEqual(report.status_code, 200)
+        self.assertIn("Monthly Service Report", report.text)
+        self.assertIn("Dental Care Ltd", report.text)
+
+    def test_other_customers_contract_by_url(self):
+        self.authenticate("portal_dental", "portal_dental")
+        for url in (
+            f"/my/contracts/{self.theirs.id}",
+            f"/my/contracts/{self.theirs.id}/report/2026-09",
+        ):
+            response = self.url_open(url, allow_redirects=False)
+            self.assertNotEqual(response.status_code, 200, url)
+            self.assertNotIn("Rival", response.text)
