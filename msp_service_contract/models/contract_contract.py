@@ -93,10 +93,14 @@ class ContractContract(models.Model):
         "contract_line_ids.monthly_recurring",
         "contract_line_ids.is_canceled",
         "contract_line_ids.date_end",
+        "msp_renewal_state",
     )
     def _compute_msp_recurring_revenue(self):
         today = fields.Date.context_today(self)
         for contract in self:
+            if contract.msp_renewal_state == "expired":
+                contract.msp_mrr = contract.msp_arr = 0.0
+                continue
             lines = contract.contract_line_ids.filtered(
                 lambda line: (
                     not line.display_type

@@ -104,14 +104,18 @@ class ContractContract(models.Model):
                 "date_end": day,
             }
         )
-        self.contract_line_ids.filtered(
-            lambda line: not line.date_end or line.date_end > day
-        ).write({"date_end": day})
+        self._msp_end_lines(day)
         self.message_post(
             body=self.env._(
                 "Contract terminated on %(day)s. Reason: %(reason)s", day=day, reason=reason or "-"
             )
         )
+
+    def _msp_end_lines(self, day):
+        """End the contract's recurring lines on ``day`` (those running later)."""
+        self.contract_line_ids.filtered(
+            lambda line: not line.date_end or line.date_end > day
+        ).write({"date_end": day})
 
     # ------------------------------------------------------------------
     # Renewals
@@ -182,6 +186,7 @@ class ContractContract(models.Model):
                 contract._msp_renew()
             else:
                 contract.write({"msp_renewal_state": "expired", "date_end": contract.msp_term_end})
+                contract._msp_end_lines(contract.msp_term_end)
                 contract.message_post(
                     body=self.env._("The term ended without renewal: contract expired.")
                 )

@@ -73,6 +73,8 @@ class TestRenewals(MspContractCase):
         self.run_cron(date(2026, 1, 1))
         self.assertEqual(contract.msp_renewal_state, "expired")
         self.assertEqual(contract.date_end, date(2025, 12, 31))
+        self.assertEqual(contract.msp_mrr, 0.0)
+        self.assertEqual(set(contract.contract_line_ids.mapped("date_end")), {date(2025, 12, 31)})
         ticket = self.make_ticket()
         with freeze_time("2026-01-05"):
             self.assertEqual(
