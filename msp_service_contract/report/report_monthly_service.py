@@ -13,16 +13,6 @@ class ReportMonthlyService(models.AbstractModel):
     _description = "Monthly Service Report"
 
     @api.model
-    def _month(self, month):
-        first = (
-            fields.Date.to_date(month)
-            if month
-            else fields.Date.context_today(self) - relativedelta(months=1)
-        )
-        first = first.replace(day=1)
-        return first, first + relativedelta(months=1)
-
-    @api.model
     def _contract_figures(self, contract, first, after):
         start, end = fields.Datetime.to_datetime(first), fields.Datetime.to_datetime(after)
         Sla = self.env["msp.sla.report"]
@@ -88,7 +78,10 @@ class ReportMonthlyService(models.AbstractModel):
         contracts = self.env["contract.contract"].browse(docids)
         if not contracts:
             raise UserError(self.env._("Choose the contract to report on."))
-        first, after = self._month(data.get("month"))
+        # The same calendar month as msp_sla's monthly customer report (default: last month).
+        first, after = self.env["report.msp_sla.report_customer_sla"]._month_bounds(
+            data.get("month")
+        )
         return {
             "doc_ids": contracts.ids,
             "doc_model": "contract.contract",
