@@ -9,16 +9,17 @@
 #   make clean-db            drop leftover test databases and the cached templates
 #   make bench-sla           msp_sla against helpdesk_mgmt and OCA helpdesk_mgmt_sla (figures)
 #   make bench-audit         time msp_it_audit's Nmap import (1,000 and 5,000 generated hosts)
+#   make bench-contract      contract invoicing: OCA contract's cron against msp_service_contract
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 T ?=
 COV ?=
 
-.PHONY: help run test lint clean-db bench-sla bench-audit
+.PHONY: help run test lint clean-db bench-sla bench-audit bench-contract
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 
 run:
 	@tools/run.sh
@@ -38,3 +39,6 @@ bench-audit:
 
 bench-sla:
 	@bench/bench-sla.sh
+
+bench-contract:
+	@bench/bench-contract.sh

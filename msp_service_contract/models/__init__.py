@@ -9,3 +9,4 @@ from . import account_move
 from . import res_partner
 from . import msp_asset
 from . import sale_order
+from . import contract_invoicing

@@ -7,6 +7,7 @@ from . import test_trueup
 from . import test_security
 from . import test_flow
 from . import test_invoicing_exactly_once
+from . import test_invoicing_queries
 from . import test_renewal
 from . import test_reports
 from . import test_portal

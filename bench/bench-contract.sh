@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# make bench-contract: OCA contract's invoicing cron against the full msp_service_contract
+# invoicing (hours ledger, overage, SLA credits), measured in one run on the same data, in a
+# fresh database (no demo data; account's generic chart gives the sale journal and accounts),
+# which is dropped afterwards. See bench/bench_contract.py for what is measured and
+# docs/performance.md for the figures. MSP_BENCH_CONTRACTS="500 2000" sets the sizes;
+# MSP_BENCH_KEEP=1 keeps the database.
+source "$(dirname "$0")/../tools/lib.sh"
+
+ODOO="$(find_odoo)"
+ensure_venv "$ODOO"
+ensure_postgres
+
+DB="msp_bench_contract_$(date +%Y%m%d_%H%M%S)_$$"
+CFG="$REPO_ROOT/.odoo/bench-contract.conf"
+write_odoo_config "$ODOO" "$CFG" "" "$(free_port)"
+sed -i '/^db_name\|^dbfilter/d' "$CFG"
+cleanup() { [ -n "${MSP_BENCH_KEEP:-}" ] || drop_db "$DB" 2>/dev/null || true; }
+trap cleanup EXIT
+say "creating $DB with msp_service_contract (no demo data; cached template after the first run)"
+"$VENV/bin/click-odoo-initdb" -c "$CFG" -n "$DB" -m msp_service_contract --no-demo \
+    --cache-prefix mspbench --cache-max-age 30 --cache-max-size 6 --log-level warn
+"$PY" "$REPO_ROOT/bench/bench_contract.py" -c "$CFG" -d "$DB" \
+    --contracts ${MSP_BENCH_CONTRACTS:-500 2000}
