@@ -133,7 +133,9 @@ class ContractHoursLedger(models.AbstractModel):
         self.ensure_one()
         start = month_start(day)
         Period = self.env["msp.contract.hours.period"].sudo()
-        period = Period.search([("contract_id", "=", self.id), ("date_start", "=", start)])
+        # From the contract's periods (read once, and prefetched for a whole invoicing batch)
+        # rather than a search per call; the unique index still refuses a duplicate month.
+        period = self._msp_periods().filtered(lambda p: p.date_start == start)
         if period or not create:
             return period
         period = Period.create(
@@ -251,23 +253,15 @@ class ContractHoursLedger(models.AbstractModel):
         """Settle the ended periods of the contract (once each) and return the invoice line
         values they give: overage, late corrections, SLA credits, prepaid blocks."""
         self.ensure_one()
-        Period = self.env["msp.contract.hours.period"].sudo()
         lines = []
         # Late time in periods settled earlier: bill what is beyond the balance now.
-        for period in Period.search(
-            [("contract_id", "=", self.id), ("state", "=", "settled")], order="date_start"
-        ):
+        for period in self._msp_periods().filtered(lambda p: p.state == "settled"):
             if period.balance_hours < -0.001:
                 lines.append(self._msp_overage(period, -period.balance_hours, late=True))
         # The months that ended before this invoice, oldest first.
         self._msp_open_periods_until(invoice_date)
-        for period in Period.search(
-            [
-                ("contract_id", "=", self.id),
-                ("state", "=", "open"),
-                ("date_end", "<", invoice_date),
-            ],
-            order="date_start",
+        for period in self._msp_periods().filtered(
+            lambda p: p.state == "open" and p.date_end < invoice_date
         ):
             balance = period.balance_hours
             if balance < -0.001:
@@ -281,10 +275,15 @@ class ContractHoursLedger(models.AbstractModel):
         lines += self._msp_prepaid_lines()
         return lines
 
+    def _msp_periods(self):
+        """The contract's hours periods, oldest first (as superuser: the ledger's rules run
+        on behalf of users who may not read it)."""
+        return self.sudo().msp_hours_period_ids.sorted("date_start")
+
     def _msp_open_periods_until(self, day):
         """Open every month from the contract's start (or its first period) to ``day``, so
         that each gets its included hours and can be settled."""
-        first = self.msp_hours_period_ids.sorted("date_start")[:1].date_start or self.date_start
+        first = self._msp_periods()[:1].date_start or self.date_start
         if not first:
             return
         month = month_start(first)
