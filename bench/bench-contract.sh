@@ -22,3 +22,5 @@ say "creating $DB with msp_service_contract (no demo data; cached template after
     --cache-prefix mspbench --cache-max-age 30 --cache-max-size 6 --log-level warn
 "$PY" "$REPO_ROOT/bench/bench_contract.py" -c "$CFG" -d "$DB" \
     --contracts ${MSP_BENCH_CONTRACTS:-500 2000}
+say "the renewal run over 10,000 contracts, 100 of them due"
+"$PY" "$REPO_ROOT/bench/bench_renewal.py" -c "$CFG" -d "$DB"

@@ -160,6 +160,8 @@ class ContractContract(models.Model):
         template = self.env.ref(
             "msp_service_contract.mail_template_renewal_notice", raise_if_not_found=False
         )
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        activities = []
         for contract in self:
             increase = contract.msp_plan_id.yearly_increase_percent
             for line in contract.contract_line_ids.filtered(lambda ln: not ln.display_type):
@@ -171,14 +173,37 @@ class ContractContract(models.Model):
                     "msp_renewal_increase_percent": increase,
                 }
             )
-            contract.activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=contract.msp_term_end,
-                summary=self.env._("Renewal due: the term ends on %s", contract.msp_term_end),
-                user_id=(contract.user_id or self.env.user).id,
+            activities.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": contract.id,
+                    "activity_type_id": todo.id,
+                    "date_deadline": contract.msp_term_end,
+                    "summary": self.env._(
+                        "Renewal due: the term ends on %s", contract.msp_term_end
+                    ),
+                    "user_id": (contract.user_id or self.env.user).id,
+                }
             )
-            if template:
-                contract.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        self.env["mail.activity"].create(activities)
+        if template:
+            self._msp_send_renewal_notices(template)
+
+    def _msp_send_renewal_notices(self, template):
+        """Email each customer its renewal notice, rendered for the whole batch at once and
+        put in the mail queue (sent by its scheduled action, not by SMTP inside the renewal
+        run); the contracts' chatter says it was sent."""
+        template.send_mail_batch(self.ids, email_layout_xmlid="mail.mail_notification_light")
+        self._message_log_batch(
+            bodies={
+                contract.id: self.env._(
+                    "Renewal notice sent to %(customer)s: the term ends on %(end)s.",
+                    customer=contract.partner_id.display_name,
+                    end=contract.msp_term_end,
+                )
+                for contract in self
+            }
+        )
 
     def _msp_end_term(self):
         for contract in self:

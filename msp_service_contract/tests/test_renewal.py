@@ -53,6 +53,10 @@ class TestRenewals(MspContractCase):
         self.assertEqual(prices[self.product_ws], 30.9)
         self.assertEqual(prices[self.product_user], 20.6)
         self.assertIn("515", self.notices(contract).body)
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "contract.contract"), ("res_id", "=", contract.id)]
+        )
+        self.assertEqual(mail.recipient_ids, self.customer, "the notice is emailed to the customer")
 
         self.run_cron(date(2026, 1, 1))
         self.assertEqual(contract.msp_renewal_state, "renewed")
