@@ -125,7 +125,7 @@ def main():
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         Contract = env["contract.contract"]
-        plan, customer, due = build(env)
+        plan, customer, _due = build(env)
         total = Contract.search_count([("msp_plan_id", "=", plan.id)])
         first = timed(Contract._cron_msp_renewals)
         prepared = Contract.search_count(
