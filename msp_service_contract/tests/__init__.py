@@ -11,3 +11,4 @@ from . import test_invoicing_queries
 from . import test_renewal
 from . import test_reports
 from . import test_portal
+from . import test_tours

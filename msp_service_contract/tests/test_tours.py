@@ -1,0 +1,269 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+from datetime import date, datetime, time
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
+
+from odoo.fields import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import MspContractCase
+
+
+class MspTourCase(HttpCase, MspContractCase):
+    """The contract data of MspContractCase, plus a technician who may work tickets in the
+    browser (password = login), a "Waiting for customer" stage that pauses the contract's SLA
+    policy, and a resolution target. No test here."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.waiting_stage = cls.env["helpdesk.ticket.stage"].create(
+            {"name": "Waiting for customer", "sequence": 3, "closed": False, "fold": False}
+        )
+        cls.done_stage = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        cls.policy.write(
+            {
+                "pause_stage_ids": [Command.set(cls.waiting_stage.ids)],
+                "target_ids": [
+                    Command.create(
+                        {
+                            "priority": "1",
+                            "kind": "resolution",
+                            "duration_minutes": 8 * 60,
+                            "counting": "always",
+                        }
+                    )
+                ],
+            }
+        )
+        cls.user_a.email = "ada@dental.example"
+        cls.tour_technician = new_test_user(
+            cls.env,
+            login="msp_tour_tech",
+            name="Terry Technician",
+            email="terry@msp.example",
+            groups="msp_service_contract.msp_service_contract_group_user,"
+            "helpdesk_mgmt.group_helpdesk_user",
+        )
+        cls.tour_employee = cls.env["hr.employee"].create(
+            {"name": "Terry Technician", "user_id": cls.tour_technician.id}
+        )
+
+
+class MspServiceDeskTourCase(MspTourCase):
+    """Runs a service desk tour on a covered ticket and checks what it left. No test here."""
+
+    def run_service_desk_tour(self, tour):
+        contract = self.make_contract(start=date.today().replace(day=1))
+        ticket = self.make_ticket(
+            name="Outlook keeps crashing on WS-01",
+            msp_asset_id=self.ws1.id,
+            category_id=self.category_covered.id,
+            user_id=self.tour_technician.id,
+        )
+        self.assertEqual(ticket.msp_coverage, "covered")
+        self.assertEqual(ticket.msp_sla_policy_id, self.policy)
+
+        self.start_tour("/odoo/helpdesk-tickets", tour, login="msp_tour_tech")
+
+        ticket.invalidate_recordset()
+        clocks = {clock.kind: clock for clock in ticket.msp_sla_clock_ids}
+        self.assertEqual(clocks["response"].state, "met", "the public reply met the response")
+        self.assertEqual(clocks["resolution"].state, "met", "closed from the pause, in budget")
+        events = ticket.msp_sla_event_ids
+        pauses = events.filtered(lambda e: e.event_type == "pause")
+        self.assertEqual(pauses.clock_id, clocks["resolution"])
+        self.assertEqual(pauses.user_id, self.tour_technician)
+        met = events.filtered(lambda e: e.event_type == "met")
+        self.assertEqual(met.clock_id, clocks["response"] | clocks["resolution"])
+        self.assertTrue(ticket.stage_id.closed)
+        self.assertEqual(ticket.stage_id, self.done_stage)
+
+        timesheet = ticket.msp_timesheet_ids
+        self.assertEqual(len(timesheet), 1)
+        self.assertAlmostEqual(timesheet.unit_amount, 1.5)
+        self.assertEqual(timesheet.employee_id, self.tour_employee)
+        self.assertEqual(timesheet.msp_coverage, "covered")
+        consumed = self.env["msp.contract.hours.entry"].search(
+            [("timesheet_id", "=", timesheet.id), ("kind", "=", "consumption")]
+        )
+        self.assertEqual(consumed.contract_id, contract)
+        self.assertAlmostEqual(consumed.hours, -1.5)
+        self.assertAlmostEqual(contract.msp_hours_balance, 10 - 1.5)
+
+
+@tagged("post_install", "-at_install")
+class TestServiceDeskTour(MspServiceDeskTourCase):
+    def test_service_desk_tour(self):
+        """A technician answers, pauses, logs time on and closes a covered ticket."""
+        self.run_service_desk_tour("msp_service_desk_tour")
+
+
+@tagged("post_install", "-at_install")
+class TestServiceDeskMobileTour(MspServiceDeskTourCase):
+    """The same work on a phone: Odoo's mobile web client at 375 x 667, touch events."""
+
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_service_desk_mobile_tour(self):
+        """On a phone the kanban card shows the SLA; the whole flow works there too."""
+        self.run_service_desk_tour("msp_service_desk_mobile_tour")
+
+
+@tagged("post_install", "-at_install")
+class TestBillingTour(MspTourCase):
+    def test_billing_tour(self):
+        """A manager invoices the contract: fees, last month's overage and SLA credit."""
+        this_month = date.today().replace(day=1)
+        last_month = this_month - relativedelta(months=1)
+        contract = self.make_contract(start=last_month)
+        with freeze_time(datetime.combine(last_month, time(9)) + relativedelta(days=1)):
+            ticket = self.make_ticket(category_id=self.category_covered.id)
+        self.log_time(ticket, last_month + relativedelta(days=2), 11.0)
+        # The 60-minute response target passes unanswered: one breach last month.
+        with freeze_time(datetime.combine(last_month, time(11)) + relativedelta(days=1)):
+            clocks = ticket.msp_sla_clock_ids.sudo().filtered(lambda c: c.kind == "response")
+            self.env["msp.sla.event"]._msp_sla_log(clocks._msp_mark_breached())
+        self.invoice(contract, last_month).action_post()
+
+        self.start_tour(
+            "/odoo/action-msp_service_contract.msp_service_contract_action",
+            "msp_billing_tour",
+            login="msp_contract_mgr",
+        )
+
+        invoices = contract._get_related_invoices()
+        self.assertEqual(len(invoices), 2)
+        invoice = invoices.filtered(lambda move: move.state == "draft")
+        self.assertEqual(invoice.invoice_date, this_month)
+        self.assertEqual(len(invoice.invoice_line_ids.filtered("contract_line_id")), 3)
+        by_kind = {
+            line.msp_line_kind: line for line in invoice.invoice_line_ids.filtered("msp_line_kind")
+        }
+        self.assertEqual(set(by_kind), {"overage", "sla_credit"})
+        self.assertAlmostEqual(by_kind["overage"].quantity, 1.0)
+        self.assertAlmostEqual(by_kind["overage"].price_unit, 100)
+        self.assertAlmostEqual(by_kind["sla_credit"].price_unit, -30)
+        self.assertAlmostEqual(invoice.amount_untaxed, 670)
+        period = contract.msp_hours_period_ids.filtered(lambda p: p.date_start == last_month)
+        self.assertEqual(period.state, "settled")
+        self.assertAlmostEqual(period.balance_hours, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalContractTour(MspTourCase):
+    def test_portal_contract_tour(self):
+        """The customer sees their contract, hours, tickets and reports; not another's."""
+        this_month = date.today().replace(day=1)
+        last_month = this_month - relativedelta(months=1)
+        mine = self.make_contract(start=last_month)
+        rival = self.env["res.partner"].create({"name": "Rival Dentists", "is_company": True})
+        theirs = self.make_contract(customer=rival, start=last_month)
+        theirs.name = "Rival secret contract"
+        new_test_user(
+            self.env, login="portal_dental", groups="base.group_portal", partner_id=self.user_a.id
+        )
+        open_ticket = self.make_ticket(
+            name="Scanner offline in surgery 2", category_id=self.category_covered.id
+        )
+        self.log_time(open_ticket, this_month, 2.0)
+        self.make_ticket(name="Printer jammed in surgery 1").stage_id = self.done_stage
+        self.assertEqual(open_ticket.msp_sla_status, "on_track")
+
+        self.start_tour("/my/contracts", "msp_portal_contract_tour", login="portal_dental")
+
+        self.authenticate("portal_dental", "portal_dental")
+        for url in (
+            f"/my/contracts/{theirs.id}",
+            f"/my/contracts/{theirs.id}/report/{last_month:%Y-%m}",
+        ):
+            response = self.url_open(url, allow_redirects=False)
+            self.assertNotEqual(response.status_code, 200, url)
+            self.assertNotIn("Rival", response.text)
+        report = self.url_open(f"/my/contracts/{mine.id}/report/{last_month:%Y-%m}")
+        self.assertEqual(report.status_code, 200)
+
+
+@tagged("post_install", "-at_install")
+class TestSalesToContractTour(MspTourCase):
+    def test_sales_to_contract_tour(self):
+        """Opportunity, IT audit, scan, findings, report, proposal, contract: in the browser."""
+        seller = new_test_user(
+            self.env,
+            login="msp_tour_sales",
+            name="Sasha Seller",
+            # project.group_project_user: without it, opening the proposal fails with an
+            # access error on sale_project's sale.order.project_count (reported separately).
+            groups="sales_team.group_sale_salesman,msp_it_audit.msp_it_audit_group_user,"
+            "msp_service_contract.msp_service_contract_group_manager,project.group_project_user",
+        )
+        self.env["msp.audit.template"].create(
+            {
+                "name": "Small office",
+                "item_ids": [
+                    Command.create(
+                        {
+                            "area": "security",
+                            "name": "MFA on email",
+                            "weight": 3,
+                            "finding_title": "No multi-factor authentication",
+                            "finding_severity": "critical",
+                            "recommendation": "Enforce MFA.",
+                            "product_id": self.product_hour.id,
+                            "estimated_hours": 2.0,
+                        }
+                    ),
+                    Command.create({"area": "backup", "name": "Restore tested", "weight": 2}),
+                ],
+            }
+        )
+        self.product_ws.list_price = 30
+        self.env["msp.audit.pricing"].create(
+            {
+                "basis": "workstation",
+                "product_id": self.product_ws.id,
+                "company_id": self.company.id,
+            }
+        )
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Dental Care: managed IT",
+                "partner_id": self.customer.id,
+                "type": "opportunity",
+                "user_id": seller.id,
+            }
+        )
+        # The scan file the auditor brings back, for the tour to upload (see the tour).
+        fixture = (
+            Path(__file__).resolve().parents[2] / "msp_it_audit/tests/fixtures/nmap_loopback_os.xml"
+        )
+        self.env["ir.attachment"].with_user(seller).create(
+            {"name": "office-scan.xml", "datas": base64.b64encode(fixture.read_bytes())}
+        )
+
+        self.start_tour("/odoo/crm", "msp_sales_to_contract_tour", login="msp_tour_sales")
+
+        audit = lead.msp_audit_ids
+        self.assertEqual(audit.state, "proposed")
+        self.assertEqual(audit.user_id, seller)
+        results = {check.name: check.result for check in audit.check_line_ids}
+        self.assertEqual(results, {"MFA on email": "fail", "Restore tested": "pass"})
+        localhost = audit.asset_ids
+        self.assertEqual(localhost.mapped("name"), ["localhost"])
+        self.assertEqual(localhost.kind, "workstation")
+        accepted = audit.finding_ids.filtered(lambda f: f.state == "accepted")
+        self.assertEqual(
+            set(accepted.mapped("name")), {"Telnet is exposed", "No multi-factor authentication"}
+        )
+        order = audit.sale_order_ids
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.msp_service_plan_id, self.plan)
+        contract = order.msp_contract_ids
+        self.assertEqual(len(contract), 1)
+        self.assertEqual(contract.msp_plan_id, self.plan)
+        self.assertEqual(contract.msp_audit_id, audit)
+        self.assertEqual(contract.msp_covered_asset_ids, localhost)
