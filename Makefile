@@ -7,6 +7,7 @@
 #   make test COV=1          the same with a coverage report
 #   make lint                ruff and pylint-odoo's mandatory checks
 #   make clean-db            drop leftover test databases and the cached templates
+#   make screenshots         retake the docs' pictures (docs/img/) from a demo Odoo in Chromium
 #   make bench-sla           msp_sla against helpdesk_mgmt and OCA helpdesk_mgmt_sla (figures)
 #   make bench-audit         time msp_it_audit's Nmap import (1,000 and 5,000 generated hosts)
 #   make bench-contract      contract invoicing: OCA contract's cron against msp_service_contract
@@ -16,10 +17,10 @@ SHELL := /bin/bash
 T ?=
 COV ?=
 
-.PHONY: help run test lint clean-db bench-sla bench-audit bench-contract
+.PHONY: help run test lint clean-db screenshots bench-sla bench-audit bench-contract
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 run:
 	@tools/run.sh
@@ -33,6 +34,9 @@ lint:
 clean-db:
 	@for db in $$(psql -d postgres -Atqc "select datname from pg_database where datname like 'msp_test_%' or datname like 'msp_runcheck_%' or datname like 'msp-%'"); do \
 		echo "dropping $$db"; dropdb "$$db"; done
+
+screenshots:
+	@source tools/lib.sh && ensure_venv "$$(find_odoo)" && ensure_chromium && "$$PY" tools/screenshots.py
 
 bench-audit:
 	@bench/bench-audit.sh
