@@ -8,111 +8,19 @@ API Key, which asks for the user's password again).
 
 import http.cookiejar
 import json
-import os
-import signal
-import socket
-import subprocess
-import time
+import sys
 import urllib.request
-import xmlrpc.client
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-# Generous: the first start copies the template database and installs the addons.
-START_TIMEOUT = 600
+sys.path.insert(0, str(REPO / "tools"))
+
+from odoo_server import Admin as BaseAdmin  # noqa: E402
+from odoo_server import OdooServer, drop_database, free_port  # noqa: E402, F401 - re-exported
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def drop_database(db):
-    subprocess.run(["dropdb", "--if-exists", db], check=False)
-    subprocess.run(["rm", "-rf", str(REPO / ".odoo-data" / "filestore" / db)], check=False)
-
-
-class OdooServer:
-    """tools/run.sh with MSP_DB and MSP_HTTP_PORT, in its own process group."""
-
-    def __init__(self, db, port, log_path):
-        self.db, self.port, self.log_path = db, port, Path(log_path)
-        self.url = f"http://127.0.0.1:{port}"
-        self.proc = None
-        self.log = None
-
-    def start(self):
-        env = dict(os.environ, MSP_DB=self.db, MSP_HTTP_PORT=str(self.port))
-        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            [str(REPO / "tools" / "run.sh")],
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def output(self, tail=4000):
-        return self.log_path.read_text(errors="replace")[-tail:]
-
-    def wait_until_served(self):
-        """Wait for the login page; raise with the server's log when it does not come."""
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"run command exited with {self.proc.returncode}:\n{self.output()}"
-                )
-            try:
-                with urllib.request.urlopen(f"{self.url}/web/login", timeout=5) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(1)
-        raise RuntimeError(f"no login page at {self.url} after {START_TIMEOUT}s:\n{self.output()}")
-
-    def stop(self):
-        """Ctrl-C, then a kill if it does not stop within a minute."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGINT)
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        if self.log:
-            self.log.close()
-
-
-class Admin:
-    """The administrator over XML-RPC (admin/admin on the demo database)."""
-
-    def __init__(self, url, db, login="admin", password="admin"):
-        self.db, self.password = db, password
-        common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", allow_none=True)
-        self.uid = common.authenticate(db, login, password, {})
-        if not self.uid:
-            raise RuntimeError(f"{login} cannot log in to {db}")
-        self.models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
-
-    def call(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(
-            self.db, self.uid, self.password, model, method, list(args), kwargs
-        )
-
-    def ref(self, xmlid):
-        module, name = xmlid.split(".")
-        rows = self.call(
-            "ir.model.data",
-            "search_read",
-            [("module", "=", module), ("name", "=", name)],
-            fields=["res_id"],
-        )
-        if not rows:
-            raise KeyError(xmlid)
-        return rows[0]["res_id"]
+class Admin(BaseAdmin):
+    """The administrator, who also sets up the integration users."""
 
     def create_user(self, name, login, password, groups):
         """An internal user with exactly ``groups`` (XML ids) and what they imply."""

@@ -17,16 +17,16 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-import xmlrpc.client
 from pathlib import Path
 
 import websocket
+from odoo_server import Admin as BaseAdmin
+from odoo_server import OdooServer, drop_database, free_port
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "img"
@@ -37,8 +37,6 @@ CHROMIUM = os.environ.get("MSP_CHROMIUM") or next(
     "chromium",
 )
 WIDTH, HEIGHT = 1440, 900
-# The first start copies the template database and installs the addons with demo data.
-START_TIMEOUT = 600
 PAGE_TIMEOUT = 60
 
 # The web client is idle: a view is mounted, nothing is loading, no dialog is blocking.
@@ -52,94 +50,8 @@ def log(message):
     print(f"[screenshots] {message}", file=sys.stderr, flush=True)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """tools/run.sh with MSP_DB and MSP_HTTP_PORT, in its own process group."""
-
-    def __init__(self, db, port, log_path):
-        self.db, self.port, self.log_path = db, port, Path(log_path)
-        self.url = f"http://127.0.0.1:{port}"
-        self.proc = None
-        self.log = None
-
-    def start(self):
-        env = dict(os.environ, MSP_DB=self.db, MSP_HTTP_PORT=str(self.port))
-        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            [str(REPO / "tools" / "run.sh")],
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def tail(self, chars=4000):
-        return self.log_path.read_text(errors="replace")[-chars:]
-
-    def wait_until_served(self):
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"run command exited with {self.proc.returncode}:\n{self.tail()}"
-                )
-            try:
-                with urllib.request.urlopen(f"{self.url}/web/login", timeout=5) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(1)
-        raise RuntimeError(f"no login page at {self.url} after {START_TIMEOUT}s:\n{self.tail()}")
-
-    def stop(self):
-        """Ctrl-C, then a kill if it does not stop within a minute."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGINT)
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        if self.log:
-            self.log.close()
-
-
-def drop_database(db):
-    subprocess.run(["dropdb", "--if-exists", db], check=False)
-    shutil.rmtree(REPO / ".odoo-data" / "filestore" / db, ignore_errors=True)
-
-
-class Admin:
+class Admin(BaseAdmin):
     """admin/admin over XML-RPC, to find the demo records."""
-
-    def __init__(self, url, db):
-        self.db = db
-        common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", allow_none=True)
-        self.uid = common.authenticate(db, "admin", "admin", {})
-        if not self.uid:
-            raise RuntimeError(f"admin cannot log in to {db}")
-        self.models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
-
-    def call(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(self.db, self.uid, "admin", model, method, list(args), kwargs)
-
-    def ref(self, xmlid):
-        module, name = xmlid.split(".")
-        rows = self.call(
-            "ir.model.data",
-            "search_read",
-            [("module", "=", module), ("name", "=", name)],
-            fields=["res_id"],
-        )
-        if not rows:
-            raise KeyError(xmlid)
-        return rows[0]["res_id"]
 
     def find(self, model, domain):
         ids = self.call(model, "search", domain, limit=1, order="id")
@@ -377,7 +289,7 @@ def main():
 
     started = time.monotonic()
     log_dir = Path(tempfile.mkdtemp(prefix="msp-screens-"))
-    server = Server(DB, free_port(), log_dir / "odoo.log")
+    server = OdooServer(DB, free_port(), log_dir / "odoo.log")
     browser = None
     try:
         log(f"starting Odoo on database {DB} at {server.url} (log: {server.log_path})")
@@ -388,7 +300,7 @@ def main():
         login(browser, server.url)
         taken = take(browser, server.url, set(args.only))
     except Exception:
-        log(f"failed; the server's log ends with:\n{server.tail() if server.proc else ''}")
+        log(f"failed; the server's log ends with:\n{server.output() if server.proc else ''}")
         raise
     finally:
         if browser:
