@@ -7,7 +7,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.msp_sla_target import TARGET_KINDS
-from .msp_sla_report import format_minutes
 
 
 class ReportCustomerSla(models.AbstractModel):
@@ -61,5 +60,4 @@ class ReportCustomerSla(models.AbstractModel):
             "period_start": first,
             "period_end": after - relativedelta(days=1),
             "figures": {p.id: self._customer_figures(p, first, after) for p in partners},
-            "format_minutes": format_minutes,
         }
