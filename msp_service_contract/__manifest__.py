@@ -7,7 +7,9 @@
     "license": "AGPL-3",
     "author": "MSP Suite contributors",
     "website": "https://github.com/msp-suite/msp-odoo",
-    "depends": ["contract", "msp_sla", "msp_it_audit", "hr_timesheet", "account"],
+    # sale_timesheet comes anyway (auto-installed with sales, projects and timesheets); it
+    # is named so that the access fix in models/sale_order.py loads after it.
+    "depends": ["contract", "msp_sla", "msp_it_audit", "hr_timesheet", "account", "sale_timesheet"],
     "data": [
         "security/msp_service_contract_groups.xml",
         "security/ir.model.access.csv",

@@ -106,6 +106,14 @@ class SaleOrder(models.Model):
             lambda p: not p.is_company and p.type == "contact"
         )
 
+    def _compute_show_hours_recorded_button(self):
+        # sale_timesheet computes this for timesheet users from project_count, a field only
+        # Project users may read: our technicians and contract managers log time without
+        # Project rights and would get an access error on every confirmed order they open.
+        if self.env.su or self.env.user.has_group("project.group_project_user"):
+            return super()._compute_show_hours_recorded_button()
+        return super(SaleOrder, self.sudo())._compute_show_hours_recorded_button()
+
     def action_msp_view_contracts(self):
         self.ensure_one()
         return self.msp_contract_ids._get_records_action(name=self.env._("Service Contracts"))

@@ -5,7 +5,7 @@ from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import MspContractCase
@@ -29,6 +29,29 @@ class TestSecurityAndBadInput(MspContractCase):
             self.plan.line_ids.with_user(self.technician).read(["price_unit"])
         with self.assertRaises(AccessError):
             self.env["contract.contract"].with_user(self.technician).search([]).read(["msp_mrr"])
+
+    def test_salesperson_who_logs_time_opens_a_confirmed_order(self):
+        """Timesheet rights without Project rights: the order form opens (no access error)."""
+        seller = new_test_user(
+            self.env,
+            login="msp_sales_tech",
+            groups="sales_team.group_sale_salesman,msp_service_contract.msp_service_contract_group_user",
+        )
+        self.assertFalse(seller.has_group("project.group_project_user"))
+        self.assertTrue(seller.has_group("hr_timesheet.group_hr_timesheet_user"))
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "user_id": seller.id,
+                "order_line": [Command.create({"product_id": self.product_hour.id})],
+            }
+        )
+        order.action_confirm()
+        as_seller = order.with_user(seller)
+        form = as_seller.get_views([(False, "form")])["models"]["sale.order"]["fields"]
+        self.assertIn("show_hours_recorded_button", form)
+        values = as_seller.web_read({name: {} for name in form})[0]
+        self.assertFalse(values["show_hours_recorded_button"], "no time recorded on the order")
 
     def assertRefused(self, call, message, model):
         try:

@@ -196,10 +196,8 @@ class TestSalesToContractTour(MspTourCase):
             self.env,
             login="msp_tour_sales",
             name="Sasha Seller",
-            # project.group_project_user: without it, opening the proposal fails with an
-            # access error on sale_project's sale.order.project_count (reported separately).
             groups="sales_team.group_sale_salesman,msp_it_audit.msp_it_audit_group_user,"
-            "msp_service_contract.msp_service_contract_group_manager,project.group_project_user",
+            "msp_service_contract.msp_service_contract_group_manager",
         )
         self.env["msp.audit.template"].create(
             {
