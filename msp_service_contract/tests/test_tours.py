@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import io
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -8,11 +9,13 @@ from freezegun import freeze_time
 
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.pdf import PdfFileReader
 
 from .common import MspContractCase
+from .tour_screenshots import TourScreenshotMixin
 
 
-class MspTourCase(HttpCase, MspContractCase):
+class MspTourCase(TourScreenshotMixin, HttpCase, MspContractCase):
     """The contract data of MspContractCase, plus a technician who may work tickets in the
     browser (password = login), a "Waiting for customer" stage that pauses the contract's SLA
     policy, and a resolution target. No test here."""
@@ -52,11 +55,29 @@ class MspTourCase(HttpCase, MspContractCase):
             {"name": "Terry Technician", "user_id": cls.tour_technician.id}
         )
 
+    def record_printed_pdfs(self):
+        """From now on, reports printed through the web client are rendered as real PDFs
+        (Odoo renders HTML in tests) and kept: a list of (report name, ids, PDF bytes)."""
+        printed = []
+        report_class = type(self.env["ir.actions.report"])
+        render = report_class._render_qweb_pdf
+
+        def render_and_keep(report, report_ref, res_ids=None, data=None):
+            report = report.with_context(force_report_rendering=True)
+            content, kind = render(report, report_ref, res_ids=res_ids, data=data)
+            self.assertEqual(kind, "pdf")
+            ids = [res_ids] if isinstance(res_ids, int) else list(res_ids or ())
+            printed.append((report._get_report(report_ref).report_name, ids, content))
+            return content, kind
+
+        self.patch(report_class, "_render_qweb_pdf", render_and_keep)
+        return printed
+
 
 class MspServiceDeskTourCase(MspTourCase):
     """Runs a service desk tour on a covered ticket and checks what it left. No test here."""
 
-    def run_service_desk_tour(self, tour):
+    def run_service_desk_tour(self, tour, picture):
         contract = self.make_contract(start=date.today().replace(day=1))
         ticket = self.make_ticket(
             name="Outlook keeps crashing on WS-01",
@@ -93,13 +114,14 @@ class MspServiceDeskTourCase(MspTourCase):
         self.assertEqual(consumed.contract_id, contract)
         self.assertAlmostEqual(consumed.hours, -1.5)
         self.assertAlmostEqual(contract.msp_hours_balance, 10 - 1.5)
+        self.assertScreenshots(picture)
 
 
 @tagged("post_install", "-at_install")
 class TestServiceDeskTour(MspServiceDeskTourCase):
     def test_service_desk_tour(self):
         """A technician answers, pauses, logs time on and closes a covered ticket."""
-        self.run_service_desk_tour("msp_service_desk_tour")
+        self.run_service_desk_tour("msp_service_desk_tour", "ticket-sla")
 
 
 @tagged("post_install", "-at_install")
@@ -111,7 +133,7 @@ class TestServiceDeskMobileTour(MspServiceDeskTourCase):
 
     def test_service_desk_mobile_tour(self):
         """On a phone the kanban card shows the SLA; the whole flow works there too."""
-        self.run_service_desk_tour("msp_service_desk_mobile_tour")
+        self.run_service_desk_tour("msp_service_desk_mobile_tour", "ticket-kanban-phone")
 
 
 @tagged("post_install", "-at_install")
@@ -130,10 +152,18 @@ class TestBillingTour(MspTourCase):
             self.env["msp.sla.event"]._msp_sla_log(clocks._msp_mark_breached())
         self.invoice(contract, last_month).action_post()
 
+        new_test_user(
+            self.env,
+            login="msp_tour_manager",
+            name="Morgan Manager",
+            groups="msp_service_contract.msp_service_contract_group_manager,"
+            "msp_sla.msp_sla_group_manager",
+        )
+
         self.start_tour(
             "/odoo/action-msp_service_contract.msp_service_contract_action",
             "msp_billing_tour",
-            login="msp_contract_mgr",
+            login="msp_tour_manager",
         )
 
         invoices = contract._get_related_invoices()
@@ -152,6 +182,7 @@ class TestBillingTour(MspTourCase):
         period = contract.msp_hours_period_ids.filtered(lambda p: p.date_start == last_month)
         self.assertEqual(period.state, "settled")
         self.assertAlmostEqual(period.balance_hours, 0)
+        self.assertScreenshots("sla-compliance")
 
 
 @tagged("post_install", "-at_install")
@@ -173,8 +204,18 @@ class TestPortalContractTour(MspTourCase):
         self.log_time(open_ticket, this_month, 2.0)
         self.make_ticket(name="Printer jammed in surgery 1").stage_id = self.done_stage
         self.assertEqual(open_ticket.msp_sla_status, "on_track")
+        # Last month, for the monthly report: a ticket worked for 3 hours and closed.
+        morning = datetime.combine(last_month + relativedelta(days=2), time(9))
+        with freeze_time(morning):
+            backup = self.make_ticket(
+                name="Server backup failed", category_id=self.category_covered.id
+            )
+        self.log_time(backup, morning.date(), 3.0)
+        with freeze_time(morning + relativedelta(hours=4)):
+            backup.stage_id = self.done_stage
 
         self.start_tour("/my/contracts", "msp_portal_contract_tour", login="portal_dental")
+        self.assertScreenshots("monthly-report")
 
         self.authenticate("portal_dental", "portal_dental")
         for url in (
@@ -191,13 +232,25 @@ class TestPortalContractTour(MspTourCase):
 @tagged("post_install", "-at_install")
 class TestSalesToContractTour(MspTourCase):
     def test_sales_to_contract_tour(self):
-        """Opportunity, IT audit, scan, findings, report, proposal, contract: in the browser."""
+        """Salesperson, then auditor, then salesperson: opportunity to contract in the browser."""
         seller = new_test_user(
             self.env,
             login="msp_tour_sales",
             name="Sasha Seller",
-            groups="sales_team.group_sale_salesman,msp_it_audit.msp_it_audit_group_user,"
+            # An account manager: sells (sees the team's quotations) and looks after contracts.
+            groups="sales_team.group_sale_salesman_all_leads,"
             "msp_service_contract.msp_service_contract_group_manager",
+        )
+        auditor = new_test_user(
+            self.env,
+            login="msp_tour_auditor",
+            name="Alex Auditor",
+            groups="msp_it_audit.msp_it_audit_group_user",
+        )
+        self.assertFalse(seller.has_group("msp_it_audit.msp_it_audit_group_user"))
+        self.assertFalse(auditor.has_group("msp_service_contract.msp_service_contract_group_user"))
+        self.assertFalse(
+            (seller | auditor).filtered(lambda u: u.has_group("project.group_project_user"))
         )
         self.env["msp.audit.template"].create(
             {
@@ -220,6 +273,8 @@ class TestSalesToContractTour(MspTourCase):
             }
         )
         self.product_ws.list_price = 30
+        # One Business plan to choose from (the demo data has its own)
+        self.env["msp.service.plan"].search([("id", "!=", self.plan.id)]).active = False
         self.env["msp.audit.pricing"].create(
             {
                 "basis": "workstation",
@@ -239,15 +294,25 @@ class TestSalesToContractTour(MspTourCase):
         fixture = (
             Path(__file__).resolve().parents[2] / "msp_it_audit/tests/fixtures/nmap_loopback_os.xml"
         )
-        self.env["ir.attachment"].with_user(seller).create(
+        self.env["ir.attachment"].with_user(auditor).create(
             {"name": "office-scan.xml", "datas": base64.b64encode(fixture.read_bytes())}
         )
 
-        self.start_tour("/odoo/crm", "msp_sales_to_contract_tour", login="msp_tour_sales")
+        self.start_tour("/odoo/crm", "msp_sales_schedule_audit_tour", login="msp_tour_sales")
 
         audit = lead.msp_audit_ids
+        self.assertEqual(audit.state, "scheduled")
+        self.assertEqual(audit.user_id, auditor)
+        self.assertEqual(audit.partner_id, self.customer)
+
+        printed = self.record_printed_pdfs()
+        self.start_tour(
+            "/odoo/action-msp_it_audit.msp_audit_action",
+            "msp_audit_onsite_tour",
+            login="msp_tour_auditor",
+        )
+
         self.assertEqual(audit.state, "proposed")
-        self.assertEqual(audit.user_id, seller)
         results = {check.name: check.result for check in audit.check_line_ids}
         self.assertEqual(results, {"MFA on email": "fail", "Restore tested": "pass"})
         localhost = audit.asset_ids
@@ -257,11 +322,25 @@ class TestSalesToContractTour(MspTourCase):
         self.assertEqual(
             set(accepted.mapped("name")), {"Telnet is exposed", "No multi-factor authentication"}
         )
+        # The Print button gave the audit report of this audit, as a real PDF.
+        self.assertEqual(len(printed), 1)
+        report_name, res_ids, content = printed[0]
+        self.assertEqual(report_name, "msp_it_audit.report_msp_audit")
+        self.assertEqual(res_ids, audit.ids)
+        self.assertTrue(content.startswith(b"%PDF-"))
+        # Debian's wkhtmltopdf draws the text as shapes: no text to read back, but pages.
+        self.assertGreaterEqual(len(PdfFileReader(io.BytesIO(content)).pages), 1)
         order = audit.sale_order_ids
+        self.assertEqual(order.state, "draft")
+
+        self.start_tour("/odoo/crm", "msp_sales_confirm_contract_tour", login="msp_tour_sales")
+
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.msp_service_plan_id, self.plan)
         contract = order.msp_contract_ids
         self.assertEqual(len(contract), 1)
         self.assertEqual(contract.msp_plan_id, self.plan)
         self.assertEqual(contract.msp_audit_id, audit)
+        self.assertEqual(contract.msp_lead_id, lead)
         self.assertEqual(contract.msp_covered_asset_ids, localhost)
+        self.assertScreenshots("audit", "proposal", "contract")

@@ -1,8 +1,11 @@
 /** @odoo-module **/
 // License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 // A manager invoices a service contract and opens the invoice: the recurring fees, the overage
-// of the month just settled and its SLA service credit are on it.
+// of the month just settled and its SLA service credit are on it. Then the SLA compliance
+// report shows the customer's breach behind that credit.
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
+import { screenshot } from "@msp_service_contract/../tests/tours/tour_screenshot";
 
 const CONTRACT = "Business - Dental Care Ltd";
 const LINES = ".o_field_widget[name='invoice_line_ids'] .o_data_row";
@@ -63,5 +66,26 @@ registry.category("web_tour.tours").add("msp_billing_tour", {
             content: "Untaxed: 600 of fees + 100 of overage - 30 of credit",
             trigger: ".o_form_view .o_field_widget[name='tax_totals']:contains('670.00')",
         },
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the SLA app",
+            trigger: ".o_app[data-menu-xmlid='msp_sla.msp_sla_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open its reporting",
+            trigger: ".o_menu_sections [data-menu-xmlid='msp_sla.msp_sla_menu_reporting']",
+            run: "click",
+        },
+        {
+            content: "Open the SLA compliance report",
+            trigger: ".dropdown-item[data-menu-xmlid='msp_sla.msp_sla_menu_report_compliance']",
+            run: "click",
+        },
+        ...screenshot(
+            "sla-compliance",
+            ".o_pivot:not(.o_view_sample_data) tbody tr:contains('Dental Care Ltd')",
+            { height: 560 }
+        ),
     ],
 });

@@ -1,8 +1,9 @@
 /** @odoo-module **/
 // License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 // A customer opens their service contract in the portal: the hours left this month, the open
-// tickets with their coverage and SLA status, and the monthly reports; nothing of others.
+// tickets with their coverage and SLA status, and last month's report; nothing of others.
 import { registry } from "@web/core/registry";
+import { screenshot } from "@msp_service_contract/../tests/tours/tour_screenshot";
 
 const CONTRACT = "Business - Dental Care Ltd";
 
@@ -42,8 +43,36 @@ registry.category("web_tour.tours").add("msp_portal_contract_tour", {
             trigger: ".o_msp_portal_service:not(:contains('Printer jammed in surgery 1'))",
         },
         {
-            content: "Last month's service report is offered",
+            content: "Open last month's service report",
             trigger: ".o_msp_portal_service a.o_msp_monthly_report[href*='/report/']",
+            async run() {
+                // A PDF outside tests, which headless Chromium cannot show: Odoo renders the
+                // report's HTML in tests. Show that page over the portal, to check and picture it.
+                const report = document.createElement("iframe");
+                report.className = "o_msp_tour_report";
+                report.style.cssText =
+                    "position: fixed; inset: 0; width: 100%; height: 100%; border: 0; background: white; z-index: 2000;";
+                const loaded = new Promise((resolve) => report.addEventListener("load", resolve));
+                report.src = document.querySelector(
+                    ".o_msp_portal_service a.o_msp_monthly_report"
+                ).href;
+                document.body.append(report);
+                await loaded;
+            },
         },
+        {
+            content: "The report is the contract's monthly service report",
+            trigger: `.o_msp_tour_report:iframe .page:contains('${CONTRACT}') h2:contains('Monthly Service Report')`,
+        },
+        {
+            content: "with last month's ticket and the 3 hours it used",
+            trigger:
+                ".o_msp_tour_report:iframe .page:contains('Server backup failed'):contains('3.00')",
+        },
+        ...screenshot(
+            "monthly-report",
+            ".o_msp_tour_report:iframe .page h2:contains('Monthly Service Report')",
+            { height: 860 }
+        ),
     ],
 });

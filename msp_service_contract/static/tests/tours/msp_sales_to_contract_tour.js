@@ -1,16 +1,21 @@
 /** @odoo-module **/
 // License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-// From the opportunity to the service contract: schedule the IT audit, answer checks, import an
-// Nmap scan, accept two findings, print the report, make the proposal, confirm it with a plan.
+// From the opportunity to the service contract, in three tours run one after the other by
+// tests/test_tours.py: the salesperson schedules the IT audit; the auditor answers the checks,
+// imports an Nmap scan, accepts two findings, prints the report and makes the proposal; the
+// salesperson sells it on a plan and lands on the new service contract.
 import { registry } from "@web/core/registry";
 import { rpc } from "@web/core/network/rpc";
 import { inputFiles } from "@web/../tests/utils";
+import { screenshot } from "@msp_service_contract/../tests/tours/tour_screenshot";
 
 // The scan the auditor brings back: the Python test stores an msp_it_audit fixture under this
 // name, as the tour user, and the tour "picks it from the disk".
 const SCAN = "office-scan.xml";
 const CHECKS = ".o_field_widget[name='check_line_ids']";
 const FINDINGS = ".o_field_widget[name='finding_ids']";
+const OPPORTUNITY = "Dental Care: managed IT";
+const FORM = ".o_form_view:not(:has(.modal))";
 
 async function scanFile() {
     const [attachment] = await rpc("/web/dataset/call_kw/ir.attachment/search_read", {
@@ -60,12 +65,12 @@ function acceptFinding(title) {
     ];
 }
 
-registry.category("web_tour.tours").add("msp_sales_to_contract_tour", {
+registry.category("web_tour.tours").add("msp_sales_schedule_audit_tour", {
     url: "/odoo/crm",
     steps: () => [
         {
-            content: "Open the opportunity from the pipeline",
-            trigger: ".o_kanban_view .o_kanban_record:contains('Dental Care: managed IT')",
+            content: "The salesperson opens the opportunity from the pipeline",
+            trigger: `.o_kanban_view .o_kanban_record:contains('${OPPORTUNITY}')`,
             run: "click",
         },
         {
@@ -85,10 +90,10 @@ registry.category("web_tour.tours").add("msp_sales_to_contract_tour", {
         {
             content: "Choose the auditor",
             trigger: ".modal .o_field_widget[name='auditor_id'] input",
-            run: "edit Sasha",
+            run: "edit Alex",
         },
         {
-            trigger: ".o-autocomplete--dropdown-item:contains('Sasha Seller')",
+            trigger: ".o-autocomplete--dropdown-item:contains('Alex Auditor')",
             run: "click",
         },
         {
@@ -98,8 +103,18 @@ registry.category("web_tour.tours").add("msp_sales_to_contract_tour", {
         },
         {
             content: "The audit is scheduled for the opportunity's customer",
-            trigger:
-                ".o_form_view:has(.o_field_widget[name='partner_id'] input:value('Dental Care Ltd')) .o_statusbar_status .o_arrow_button_current:contains('Scheduled')",
+            trigger: `${FORM}:has(.o_field_widget[name='partner_id']:contains('Dental Care Ltd')) .o_statusbar_status .o_arrow_button_current:contains('Scheduled')`,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("msp_audit_onsite_tour", {
+    url: "/odoo/action-msp_it_audit.msp_audit_action",
+    steps: () => [
+        {
+            content: "The auditor opens the audit scheduled for them",
+            trigger: ".o_kanban_view .o_kanban_record:contains('Dental Care Ltd')",
+            run: "click",
         },
         {
             content: "On site, start the audit: the checklist is loaded",
@@ -154,7 +169,7 @@ registry.category("web_tour.tours").add("msp_sales_to_contract_tour", {
         },
         {
             content: "Open the findings",
-            trigger: ".o_form_view:not(:has(.modal)) .o_notebook .nav-link[name='findings']",
+            trigger: `${FORM} .o_notebook .nav-link[name='findings']`,
             run: "click",
         },
         {
@@ -168,9 +183,11 @@ registry.category("web_tour.tours").add("msp_sales_to_contract_tour", {
             trigger: ".o_form_view .o_form_statusbar button[name='action_done']",
             run: "click",
         },
-        {
-            trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains('Done')",
-        },
+        ...screenshot(
+            "audit",
+            `${FORM}:has(.o_statusbar_status .o_arrow_button_current:contains('Done')) ${FINDINGS} .o_data_row:contains('Telnet is exposed') .badge:contains('Accepted')`,
+            { height: 940 }
+        ),
         {
             content: "Print the report for the prospect",
             trigger: ".o_form_view .o_form_statusbar button:contains('Print report')",
@@ -191,15 +208,37 @@ registry.category("web_tour.tours").add("msp_sales_to_contract_tour", {
             trigger:
                 ".o_form_view .o_field_widget[name='order_line'] .o_data_row:contains('Managed workstation / month')",
         },
+    ],
+});
+
+registry.category("web_tour.tours").add("msp_sales_confirm_contract_tour", {
+    url: "/odoo/crm",
+    steps: () => [
         {
-            content: "Sell it on the Business plan",
-            trigger: ".o_form_view .o_field_widget[name='msp_service_plan_id'] input",
-            run: "edit Business",
+            content: "The salesperson opens the opportunity again",
+            trigger: `.o_kanban_view .o_kanban_record:contains('${OPPORTUNITY}')`,
+            run: "click",
         },
         {
+            content: "Open its quotation: the auditor's proposal",
+            trigger: ".o_form_view button[name='action_view_sale_quotation']:contains('1')",
+            run: "click",
+        },
+        {
+            content: "Sell it on a service plan: open the plans",
+            trigger: ".o_form_view .o_field_widget[name='msp_service_plan_id'] input",
+            run: "click",
+        },
+        {
+            content: "the Business plan",
             trigger: ".o-autocomplete--dropdown-item:contains('Business')",
             run: "click",
         },
+        ...screenshot(
+            "proposal",
+            `${FORM}:has(.o_field_widget[name='msp_service_plan_id'] input:value('Business')) .o_field_widget[name='order_line'] .o_data_row:contains('Telnet is exposed')`,
+            { height: 900 }
+        ),
         {
             content: "The customer signs: confirm",
             trigger: ".o_form_view .o_form_statusbar button[name='action_confirm']:visible",
@@ -219,10 +258,10 @@ registry.category("web_tour.tours").add("msp_sales_to_contract_tour", {
             trigger: ".o_form_view .o_notebook .nav-link[name='msp_coverage']",
             run: "click",
         },
-        {
-            content: "The audited workstation is covered",
-            trigger:
-                ".o_form_view .o_field_widget[name='msp_covered_asset_ids'] .o_data_row:contains('localhost')",
-        },
+        ...screenshot(
+            "contract",
+            ".o_form_view .o_field_widget[name='msp_covered_asset_ids'] .o_data_row:contains('localhost')",
+            { height: 1180 }
+        ),
     ],
 });

@@ -3,6 +3,7 @@
 // The service desk tour at phone size, in the mobile web client: the kanban card shows the SLA
 // status and deadline, and the technician replies, pauses, logs time and closes from the phone.
 import { registry } from "@web/core/registry";
+import { screenshot } from "@msp_service_contract/../tests/tours/tour_screenshot";
 
 const TICKET = "Outlook keeps crashing on WS-01";
 const CARD = `.o_kanban_record:contains('${TICKET}')`;
@@ -26,6 +27,10 @@ registry.category("web_tour.tours").add("msp_service_desk_mobile_tour", {
             content: "The ticket's card shows its coverage",
             trigger: `${CARD} .o_field_widget[name='msp_coverage'] .badge:contains('Covered')`,
         },
+        ...screenshot(
+            "ticket-kanban-phone",
+            `${CARD} .o_field_widget[name='msp_coverage'] .badge:contains('Covered')`
+        ),
         {
             content: "Open the ticket",
             trigger: CARD,

@@ -3,6 +3,7 @@
 // A technician works a covered ticket: coverage and SLA deadline shown, public reply (response
 // met), waiting for the customer (clock paused), time logged, ticket closed (resolution met).
 import { registry } from "@web/core/registry";
+import { screenshot } from "@msp_service_contract/../tests/tours/tour_screenshot";
 
 const TICKET = "Outlook keeps crashing on WS-01";
 
@@ -49,6 +50,11 @@ registry.category("web_tour.tours").add("msp_service_desk_tour", {
             content: "The reply is in the chatter",
             trigger: ".o-mail-Message-body:contains('please keep Outlook closed')",
         },
+        ...screenshot(
+            "ticket-sla",
+            ".o_form_view:has(.o_field_widget[name='msp_sla_status'] .badge:contains('On Track')) .o-mail-Message-body:contains('please keep Outlook closed')",
+            { height: 900 }
+        ),
         {
             content: "Wait for the customer: move the ticket to the pause stage",
             trigger: ".o_statusbar_status button.o_arrow_button:contains('Waiting for customer')",
