@@ -7,7 +7,7 @@
 #   make test COV=1          the same with a coverage report
 #   make lint                ruff and pylint-odoo's mandatory checks
 #   make clean-db            drop leftover test databases and the cached templates
-#   make screenshots         retake the docs' pictures (docs/img/) from a demo Odoo in Chromium
+#   make screenshots         the browser tours, keeping the pictures they take in docs/img/
 #   make bench-sla           msp_sla against helpdesk_mgmt and OCA helpdesk_mgmt_sla (figures)
 #   make bench-audit         time msp_it_audit's Nmap import (1,000 and 5,000 generated hosts)
 #   make bench-contract      contract invoicing: OCA contract's cron against msp_service_contract
@@ -36,7 +36,7 @@ clean-db:
 		echo "dropping $$db"; dropdb "$$db"; done
 
 screenshots:
-	@source tools/lib.sh && ensure_venv "$$(find_odoo)" && ensure_chromium && "$$PY" tools/screenshots.py
+	@MSP_SCREENSHOT_DIR="$(CURDIR)/docs/img" tools/test.sh msp_service_contract/tests/test_tours.py
 
 bench-audit:
 	@bench/bench-audit.sh

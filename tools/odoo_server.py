@@ -1,9 +1,8 @@
 """A real Odoo started with the run command, for the scripts and tests that need one.
 
-Used by tests/test_run_command.py (the run command itself), tests/api_server.py (the external
-API test) and tools/screenshots.py (make screenshots): tools/run.sh on its own database and a
-free loopback port, in its own process group, stopped with Ctrl-C (SIGINT); and the demo
-administrator over XML-RPC.
+Used by tests/test_run_command.py (the run command itself) and tests/api_server.py (the
+external API test): tools/run.sh on its own database and a free loopback port, in its own
+process group, stopped with Ctrl-C (SIGINT); and the demo administrator over XML-RPC.
 """
 
 import os
