@@ -156,13 +156,10 @@ def test_sync_assets_matches_and_is_idempotent(odoo, tmp_path):
 
     rc, first = run_example(odoo, "sync_assets.py", *args)
     assert rc == 0, first
-    assert first["counts"] | {"findings_created": 0} == {
+    assert first["counts"] == {
         "created": 1,
         "updated": 1,  # the firewall, matched on its MAC address
         "unchanged": 0,
-        "skipped": 0,
-        "findings_created": 0,
-        "findings_updated": 0,
     }
     by_name = {asset["name"]: asset for asset in first["assets"]}
     assert by_name["Firewall"]["id"] == firewall_id
@@ -174,7 +171,7 @@ def test_sync_assets_matches_and_is_idempotent(odoo, tmp_path):
     assert rc == 0, second
     assert (second["counts"]["created"], second["counts"]["updated"]) == (0, 0)
     assert second["counts"]["unchanged"] == 2
-    assert second["audit_id"] == first["audit_id"]
+    assert [a["id"] for a in second["assets"]] == [a["id"] for a in first["assets"]]
 
     # the server was renamed and moved: matched on its serial number, updated in place
     devices[1].update(hostname="asd-srv02", ip="10.20.0.6")
@@ -191,6 +188,16 @@ def test_sync_assets_matches_and_is_idempotent(odoo, tmp_path):
     assert len(assets) == 2
     server = next(a for a in assets if a["serial_number"] == "CZ2D1234XY")
     assert (server["hostname"], server["ip_address"]) == ("asd-srv02", "10.20.0.6")
+
+    # a device the server cannot take: refused whole, with the device named, nothing written
+    devices.append({"hostname": "asd-ws09", "type": "toaster"})
+    devices_file.write_text(json.dumps(devices))
+    rc, refused = run_example(odoo, "sync_assets.py", *args)
+    assert rc == 1
+    assert refused["error"] == "odoo.exceptions.UserError"
+    assert "Device 3: kind 'toaster'" in refused["message"]
+    count = admin.call("msp.asset", "search_count", [("partner_id", "=", partner_id)])
+    assert count == 2
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
@@ -406,6 +413,7 @@ def test_api_guide_snippets_run(odoo, tmp_path, monkeypatch):
         code = block.replace('"http://127.0.0.1:8069", "msp"', f'"{odoo.url}", "{odoo.db}"')
         code = code.replace('"0123456789abcdef0123456789abcdef01234567"', f'"{user.key}"')
         exec(compile(code, "docs/api.md", "exec"), namespace)
+    assert namespace["synced"]["unchanged"] == 1, namespace["synced"]  # the device, synced twice
     assert namespace["counts"]["unchanged"] == 1, namespace["counts"]  # the scan, imported twice
     assert namespace["ticket"]["msp_coverage"] == "covered"
     assert namespace["clocks"], "no SLA clock"

@@ -3,6 +3,8 @@ import ipaddress
 import re
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
 
 ASSET_KINDS = [
     ("workstation", "Workstation"),
@@ -41,6 +43,22 @@ _HEX12 = re.compile(r"^[0-9a-f]{12}$")
 
 # The order in which an incoming record is matched to an existing asset (strongest first).
 MATCH_KEYS = ("serial_key", "mac_key", "hostname_key", "ip_key")
+# The text fields a device brings (a scanned host, a synced device).
+DEVICE_TEXT_FIELDS = (
+    "hostname",
+    "ip_address",
+    "mac_address",
+    "serial_number",
+    "manufacturer",
+    "hardware_model",
+    "os_name",
+    "os_version",
+)
+# What an import or a sync may change on an asset it matched (empty values change nothing).
+IMPORTED_FIELDS = (*DEVICE_TEXT_FIELDS, "ip_addresses", "eol_date")
+# What sync_assets accepts as text for a device (plus kind and software).
+SYNC_TEXT_FIELDS = ("name", *DEVICE_TEXT_FIELDS)
+SYNC_MAX_DEVICES = 5000
 
 
 def normalize_serial(value):
@@ -127,6 +145,7 @@ class MspAsset(models.Model):
             ("nmap", "Nmap scan"),
             ("glpi", "GLPI inventory"),
             ("file", "CSV/XLSX import"),
+            ("api", "API sync"),
         ],
         default="manual",
         required=True,
@@ -283,3 +302,237 @@ class MspAsset(models.Model):
             if entry and not self._keys_conflict(entry["keys"], keys, key):
                 return entry
         return None
+
+    @api.model
+    def _asset_changes(self, asset, vals):
+        """The incoming values that differ from the asset (empty values change nothing)."""
+        changes = {}
+        for name in IMPORTED_FIELDS:
+            value = vals.get(name)
+            if value and value != asset[name]:
+                changes[name] = value
+        return changes
+
+    @api.model
+    def _software_commands(self, asset, software):
+        """Commands replacing an asset's software list, or [] when it is the same."""
+        if not software:
+            return []
+        current = sorted(
+            (s.name or "", s.version or "", s.publisher or "") for s in asset.software_ids
+        )
+        if current == sorted(software):
+            return []
+        return [Command.clear()] + [
+            Command.create({"name": n, "version": v, "publisher": p}) for n, v, p in software
+        ]
+
+    @api.model
+    def _upsert_assets(self, partner, company, records, source_vals):
+        """Create or update a customer's assets from incoming records (scan hosts, synced
+        devices): the common step of the imports and of sync_assets.
+
+        ``records`` is a list of ``(vals, software)``: asset values, and the software list as
+        (name, version, publisher) tuples or None when unknown. Each record is matched with
+        _find_match (serial number, MAC address, host name, IP address); the same device twice
+        in the records is created once, the first values winning and blanks being filled.
+        Returns ``(stats, assets)``: the counts (created, updated, unchanged, skipped: no key to
+        match on) and, for each record, its asset (an empty recordset when skipped).
+        """
+        stats = dict.fromkeys(("created", "updated", "unchanged", "skipped"), 0)
+        index = self._build_match_index(partner)
+        new_entries, seen = [], []
+        for vals, software in records:
+            keys = self._match_keys(vals)
+            if not any(keys.values()):
+                stats["skipped"] += 1
+                seen.append(None)
+                continue
+            entry = self._find_match(index, keys)
+            if entry is None:
+                # a serial or MAC already taken by a different device is not stored twice
+                for key, field in (("serial_key", "serial_number"), ("mac_key", "mac_address")):
+                    if keys[key] and keys[key] in index[key]:
+                        keys[key], vals[field] = False, ""
+                entry = {"asset": None, "keys": keys, "vals": vals, "software": software}
+                new_entries.append(entry)
+                self._index_entry(index, entry)
+            elif entry["asset"] is None:
+                # the same device twice: the first values win, blanks are filled
+                for name, value in vals.items():
+                    if value and not entry["vals"].get(name):
+                        entry["vals"][name] = value
+                for key, value in keys.items():
+                    entry["keys"][key] = entry["keys"].get(key) or value
+                self._index_entry(index, entry)
+            else:
+                changes = self._asset_changes(entry["asset"], vals)
+                # a serial or MAC that belongs to another asset stays where it is
+                for key, field in (("serial_key", "serial_number"), ("mac_key", "mac_address")):
+                    owner = index[key].get(keys[key]) if field in changes else None
+                    if owner is not None and owner is not entry:
+                        del changes[field]
+                entry.setdefault("changes", {}).update(changes)
+                entry.setdefault("software", software)
+            seen.append(entry)
+
+        if new_entries:
+            created = self.with_context(
+                mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+            ).create(
+                [
+                    {
+                        **{k: v for k, v in entry["vals"].items() if v},
+                        **source_vals,
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "software_ids": [
+                            Command.create({"name": n, "version": v, "publisher": p})
+                            for n, v, p in entry["software"] or ()
+                        ],
+                    }
+                    for entry in new_entries
+                ]
+            )
+            for entry, asset in zip(new_entries, created, strict=True):
+                entry["asset"] = asset
+            stats["created"] = len(created)
+        matched = {id(entry): entry for entry in seen if entry and "changes" in entry}
+        updated = 0
+        for entry in matched.values():
+            changes = entry["changes"]
+            software = self._software_commands(entry["asset"], entry.get("software"))
+            if software:
+                changes["software_ids"] = software
+            if changes:
+                entry["asset"].write({**changes, **source_vals})
+                updated += 1
+        stats["updated"] = updated
+        stats["unchanged"] = len(matched) - updated
+        return stats, [entry["asset"] if entry else self.browse() for entry in seen]
+
+    # ------------------------------------------------------------------
+    # Sync from other systems (public, over XML-RPC and JSON-2)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def sync_assets(self, partner_id, devices):
+        """Create or update a customer's assets from another system (an RMM, an inventory
+        tool), in one call. Devices are matched on serial number, MAC address, host name, then
+        IP address, as in the scan imports, so calling again with the same devices changes
+        nothing. No audit is needed and none is linked.
+
+        :param int partner_id: the customer (its company is used)
+        :param list devices: one dict per device with any of ``name``, ``kind``, ``hostname``,
+            ``ip_address``, ``mac_address``, ``serial_number``, ``manufacturer``,
+            ``hardware_model``, ``os_name``, ``os_version`` and ``software`` (a list of dicts
+            with ``name``, ``version``, ``publisher``); each needs at least one of serial
+            number, MAC address, host name or IP address
+        :return: ``{"created", "updated", "unchanged": counts, "asset_ids": [id per device]}``
+        :raise UserError: on bad input, naming the device; then nothing is written
+        """
+        valid_id = isinstance(partner_id, int) and not isinstance(partner_id, bool)
+        partner = self.env["res.partner"].browse(partner_id if valid_id else []).exists()
+        if not partner:
+            raise UserError(self.env._("Customer %(id)r does not exist.", id=partner_id))
+        partner.check_access("read")
+        self.check_access("create")
+        self.check_access("write")
+        if not isinstance(devices, list) or not devices:
+            raise UserError(self.env._("Give the devices as a non-empty list of objects."))
+        if len(devices) > SYNC_MAX_DEVICES:
+            raise UserError(
+                self.env._(
+                    "%(count)s devices in one call; the limit is %(limit)s. Split the sync.",
+                    count=len(devices),
+                    limit=SYNC_MAX_DEVICES,
+                )
+            )
+        eol_entries = self.env["msp.eol.entry"].search([("active", "=", True)])
+        records = [
+            self._sync_device_record(number, device, eol_entries)
+            for number, device in enumerate(devices, 1)
+        ]
+        source_vals = {"source": "api", "source_date": fields.Datetime.now()}
+        with self.env.cr.savepoint():
+            stats, assets = self._upsert_assets(
+                partner.commercial_partner_id, self.env.company, records, source_vals
+            )
+        return {
+            "created": stats["created"],
+            "updated": stats["updated"],
+            "unchanged": stats["unchanged"],
+            "asset_ids": [asset.id for asset in assets],
+        }
+
+    @api.model
+    def _sync_device_record(self, number, device, eol_entries):
+        """(vals, software) of one device given to sync_assets, or a UserError naming it."""
+
+        def refuse(message):
+            raise UserError(
+                self.env._(
+                    "Device %(number)s: %(message)s Nothing was synced.",
+                    number=number,
+                    message=message,
+                )
+            )
+
+        if not isinstance(device, dict):
+            refuse(self.env._("expected an object with the device's fields."))
+        known = {*SYNC_TEXT_FIELDS, "kind", "software"}
+        unknown = sorted(str(key) for key in device if key not in known)
+        if unknown:
+            refuse(
+                self.env._(
+                    "unknown field(s) %(fields)s. Known: %(known)s.",
+                    fields=", ".join(unknown),
+                    known=", ".join(sorted(known)),
+                )
+            )
+        vals = {}
+        for name in SYNC_TEXT_FIELDS:
+            value = device.get(name)
+            if value in (None, False, ""):
+                continue
+            if not isinstance(value, str):
+                refuse(self.env._("%(field)s must be text.", field=name))
+            vals[name] = value.strip()
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        kind = device.get("kind") or "workstation"
+        if kind not in kinds:
+            refuse(
+                self.env._(
+                    "kind %(kind)r is not one of %(kinds)s.", kind=kind, kinds=", ".join(kinds)
+                )
+            )
+        vals["kind"] = kind
+        if not any(self._match_keys(vals).values()):
+            refuse(
+                self.env._(
+                    "it has no serial number, MAC address, host name or IP address to be "
+                    "matched on."
+                )
+            )
+        vals.setdefault(
+            "name",
+            vals.get("hostname")
+            or vals.get("ip_address")
+            or vals.get("serial_number")
+            or vals.get("mac_address"),
+        )
+        os_string = " ".join(filter(None, (vals.get("os_name"), vals.get("os_version"))))
+        entry = eol_entries._match(os_string)
+        vals["eol_date"] = entry.eol_date if entry else False
+        software = device.get("software")
+        if software is None:
+            return vals, None
+        if not isinstance(software, list) or not all(
+            isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"]
+            for item in software
+        ):
+            refuse(self.env._("software must be a list of objects, each with a name."))
+        return vals, [
+            (item["name"], str(item.get("version") or ""), str(item.get("publisher") or ""))
+            for item in software
+        ]

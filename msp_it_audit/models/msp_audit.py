@@ -15,21 +15,9 @@ SEVERITY_RISK = {"critical": 0.40, "high": 0.20, "medium": 0.08, "low": 0.02, "i
 CHECK_RISK = {"pass": 0.0, "warning": 0.5, "fail": 1.0}
 FINDINGS_SHARE = 0.6
 DEFAULT_IMPORT_MAX_BYTES = 50 * 1024 * 1024
+
+
 # Asset fields an import may fill or update (the name and the kind are set once, on creation).
-IMPORTED_FIELDS = (
-    "hostname",
-    "ip_address",
-    "ip_addresses",
-    "mac_address",
-    "serial_number",
-    "manufacturer",
-    "hardware_model",
-    "os_name",
-    "os_version",
-    "eol_date",
-)
-
-
 class MspAudit(models.Model):
     _name = "msp.audit"
     _description = "IT audit"
@@ -455,127 +443,36 @@ class MspAudit(models.Model):
         vals["eol_date"] = entry.eol_date if entry else False
         return vals
 
-    @api.model
-    def _asset_changes(self, asset, vals):
-        """The imported values that differ from the asset (empty values change nothing)."""
-        changes = {}
-        for name in IMPORTED_FIELDS:
-            value = vals.get(name)
-            if value and value != asset[name]:
-                changes[name] = value
-        return changes
-
     def _import_hosts(self, hosts, source):
         """Create or update the assets of parsed hosts, then raise their findings.
 
         Returns the counts. Assets are matched with msp.asset._find_match (serial number,
-        MAC address, host name, IP address, in that order).
+        MAC address, host name, IP address, in that order): see msp.asset._upsert_assets.
         """
         self.ensure_one()
         Asset = self.env["msp.asset"]
-        stats = dict.fromkeys(
-            ("created", "updated", "unchanged", "skipped", "findings_created", "findings_updated"),
-            0,
-        )
         eol_entries = self.env["msp.eol.entry"].search([("active", "=", True)])
-        index = Asset._build_match_index(self.partner_id)
-        new_entries, seen = [], []
-        for host in hosts:
-            if host.get("down"):
-                stats["skipped"] += 1
-                continue
-            vals = self._prepare_asset_values(host, source, eol_entries)
-            keys = Asset._match_keys(vals)
-            if not any(keys.values()):
-                stats["skipped"] += 1
-                continue
-            entry = Asset._find_match(index, keys)
-            if entry is None:
-                # a serial or MAC already taken by a different device is not stored twice
-                for key, field in (("serial_key", "serial_number"), ("mac_key", "mac_address")):
-                    if keys[key] and keys[key] in index[key]:
-                        keys[key], vals[field] = False, ""
-                entry = {"asset": None, "keys": keys, "vals": vals, "software": host["software"]}
-                new_entries.append(entry)
-                Asset._index_entry(index, entry)
-            elif entry["asset"] is None:
-                # the same device twice in one file: the first values win, blanks are filled
-                for name, value in vals.items():
-                    if value and not entry["vals"].get(name):
-                        entry["vals"][name] = value
-                for key, value in keys.items():
-                    entry["keys"][key] = entry["keys"].get(key) or value
-                Asset._index_entry(index, entry)
-            else:
-                changes = self._asset_changes(entry["asset"], vals)
-                # a serial or MAC that belongs to another asset stays where it is
-                for key, field in (("serial_key", "serial_number"), ("mac_key", "mac_address")):
-                    owner = index[key].get(keys[key]) if field in changes else None
-                    if owner is not None and owner is not entry:
-                        del changes[field]
-                entry.setdefault("changes", {}).update(changes)
-                entry.setdefault("software", host["software"])
-            seen.append((entry, host))
-
-        now = fields.Datetime.now()
-        source_vals = {"source": source, "source_audit_id": self.id, "source_date": now}
-        if new_entries:
-            created = Asset.with_context(
-                mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
-            ).create(
-                [
-                    {
-                        **{k: v for k, v in entry["vals"].items() if v},
-                        **source_vals,
-                        "partner_id": self.partner_id.id,
-                        "company_id": self.company_id.id,
-                        "software_ids": [
-                            Command.create({"name": n, "version": v, "publisher": p})
-                            for n, v, p in entry["software"]
-                        ],
-                    }
-                    for entry in new_entries
-                ]
-            )
-            for entry, asset in zip(new_entries, created, strict=True):
-                entry["asset"] = asset
-            stats["created"] = len(created)
-        updated_ids = set()
-        for entry in {id(e): e for e, _host in seen if "changes" in e}.values():
-            asset = entry["asset"]
-            changes = entry["changes"]
-            software = self._software_commands(asset, entry.get("software"))
-            if software:
-                changes["software_ids"] = software
-            if changes:
-                asset.write({**changes, **source_vals})
-                updated_ids.add(asset.id)
-        existing = {id(e) for e, _host in seen if "changes" in e}
-        stats["updated"] = len(updated_ids)
-        stats["unchanged"] = len(existing) - len(updated_ids)
-        assets = Asset.browse(sorted({e["asset"].id for e, _host in seen}))
-        missing = assets - self.asset_ids
+        live = [host for host in hosts if not host.get("down")]
+        records = [
+            (self._prepare_asset_values(host, source, eol_entries), host["software"])
+            for host in live
+        ]
+        source_vals = {
+            "source": source,
+            "source_audit_id": self.id,
+            "source_date": fields.Datetime.now(),
+        }
+        stats, assets = Asset._upsert_assets(self.partner_id, self.company_id, records, source_vals)
+        stats["skipped"] += len(hosts) - len(live)
+        found = Asset.browse(sorted({asset.id for asset in assets if asset}))
+        missing = found - self.asset_ids
         if missing:
             self.asset_ids = [Command.link(asset.id) for asset in missing]
-        pairs = [(entry["asset"], host) for entry, host in seen]
+        pairs = [(asset, host) for asset, host in zip(assets, live, strict=True) if asset]
         specs = self._rule_finding_specs(pairs) + self._eol_finding_specs(pairs, eol_entries)
         created, updated = self._upsert_findings(specs)
         stats["findings_created"], stats["findings_updated"] = created, updated
         return stats
-
-    @api.model
-    def _software_commands(self, asset, software):
-        """Commands replacing an asset's software list, or [] when it is the same."""
-        if not software:
-            return []
-        current = sorted(
-            (s.name or "", s.version or "", s.publisher or "") for s in asset.software_ids
-        )
-        if current == sorted(software):
-            return []
-        return [Command.clear()] + [
-            Command.create({"name": n, "version": v, "publisher": p}) for n, v, p in software
-        ]
 
     def _rule_finding_specs(self, pairs):
         """Findings raised by the scan rules on the open services of the hosts."""

@@ -53,6 +53,22 @@ class TestRpc(HttpCase, MspItAuditCommon):
         )
         self.assertEqual(len(self.customer_assets()), 4)
 
+    def test_sync_assets_over_json2(self):
+        response = self.url_open(
+            "/json/2/msp.asset/sync_assets",
+            data=json.dumps(
+                {
+                    "partner_id": self.customer.id,
+                    "devices": [{"hostname": "hd-ws01", "serial_number": "5CG1234XYZ"}],
+                }
+            ),
+            headers=self.headers,
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        result = response.json()
+        self.assertEqual((result["created"], result["updated"], result["unchanged"]), (1, 0, 0))
+        self.assertEqual(result["asset_ids"], self.customer_assets().ids)
+
     def test_hostile_file_over_json2(self):
         with mute_logger("odoo.http"):
             response = self._call("import_nmap_xml", file_b64=self.b64("nmap_xxe.xml").decode())
