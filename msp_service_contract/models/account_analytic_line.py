@@ -65,14 +65,17 @@ class AccountAnalyticLine(models.Model):
 
     def _msp_unapply(self, reason):
         """Reverse the hours ledger for lines about to change (refused when invoiced)."""
-        for line in self.filtered(
+        reversed_lines = self.filtered(
             lambda ln: ln.msp_contract_id and ln.msp_coverage != "not_covered"
-        ):
+        )
+        for line in reversed_lines:
             line.msp_contract_id.sudo()._msp_reverse(line, reason)
+        reversed_lines.msp_contract_id.sudo()._msp_refresh_open_tickets()
 
     def _msp_apply_coverage(self):
         """Decide the coverage of each ticket line on its work date, then consume covered
         time in the contract's hours ledger (one new ledger version per change)."""
+        consumed_by = self.env["contract.contract"]
         for line in self:
             if not line.msp_ticket_id:
                 continue
@@ -96,3 +99,5 @@ class AccountAnalyticLine(models.Model):
             line.sudo().write(values)
             if in_scope:
                 contract._msp_consume(line)
+                consumed_by |= contract
+        consumed_by._msp_refresh_open_tickets()

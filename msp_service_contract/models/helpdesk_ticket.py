@@ -64,6 +64,38 @@ class HelpdeskTicket(models.Model):
             ticket.msp_coverage = coverage
             ticket.msp_coverage_reason = reason
 
+    def _msp_refresh_coverage(self):
+        """Decide again the coverage of these tickets (their stored contract, coverage and
+        reason), for what the dependencies cannot see: the month's hours running out or coming
+        back, and dates passing (a contract that starts or ends, a new month)."""
+        fields_to_compute = [
+            self._fields[name]
+            for name in ("msp_contract_id", "msp_coverage", "msp_coverage_reason")
+        ]
+        for field in fields_to_compute:
+            self.env.add_to_compute(field, self)
+        self.flush_recordset(["msp_contract_id", "msp_coverage", "msp_coverage_reason"])
+
+    @api.model
+    def _cron_msp_refresh_coverage(self, batch_size=500):
+        """Daily: the coverage of the open tickets of customers with a service contract."""
+        domain = [
+            ("closed", "=", False),
+            ("commercial_partner_id.msp_contract_ids.msp_plan_id", "!=", False),
+        ]
+        last_id = 0
+        while True:
+            tickets = self.search([*domain, ("id", ">", last_id)], limit=batch_size, order="id")
+            if not tickets:
+                return
+            tickets._msp_refresh_coverage()
+            last_id = tickets[-1].id
+            remaining = self.search_count([*domain, ("id", ">", last_id)])
+            self.env["ir.cron"]._commit_progress(len(tickets), remaining=remaining)
+            tickets.invalidate_recordset()
+            if not remaining:
+                return
+
     def _msp_find_contract(self, day):
         """The service contract of the ticket's customer on ``day``: the one covering the
         ticket's asset if there is one, else the most recent active one; or the latest

@@ -164,6 +164,16 @@ class ContractHoursLedger(models.AbstractModel):
             .create({"period_id": period.id, "kind": kind, "hours": hours, "date": day, **values})
         )
 
+    def _msp_refresh_open_tickets(self):
+        """Hours were consumed or given back: the open tickets of these contracts may now be
+        covered or billable."""
+        tickets = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .search([("msp_contract_id", "in", self.ids), ("closed", "=", False)])
+        )
+        tickets._msp_refresh_coverage()
+
     def _msp_hours_left(self, day):
         """Hours left in the month of ``day``: its period's balance, or the included hours
         when nothing was logged yet."""

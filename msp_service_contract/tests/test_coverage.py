@@ -77,6 +77,40 @@ class TestCoverage(MspContractCase):
         self.assertFalse(line.msp_billable, "in scope: consumed, billed as overage at settlement")
 
     @freeze_time("2026-09-15")
+    def test_open_tickets_follow_the_hours_running_out_and_coming_back(self):
+        self.make_contract()
+        waiting = self.make_ticket(name="Waiting ticket")
+        done = self.make_ticket(name="Closed ticket")
+        done.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        self.assertEqual((waiting.msp_coverage, done.msp_coverage), ("covered", "covered"))
+        busy = self.make_ticket(name="Busy ticket")
+        line = self.log_time(busy, date(2026, 9, 14), 10.0)
+        self.assertEqual(self.coverage(waiting), ("billable", "No included hours left this month"))
+        self.assertEqual(busy.msp_coverage, "billable")
+        self.assertEqual(done.msp_coverage, "covered", "a closed ticket keeps its coverage")
+        line.unit_amount = 4.0
+        self.assertEqual(self.coverage(waiting), ("covered", ""))
+        line.unlink()
+        self.assertEqual(busy.msp_coverage, "covered")
+
+    def test_daily_refresh_new_month_and_contract_end(self):
+        with freeze_time("2026-09-15"):
+            self.make_contract(date_end=date(2026, 10, 31))
+            ticket = self.make_ticket()
+            self.log_time(ticket, date(2026, 9, 15), 10.0)
+            self.assertEqual(ticket.msp_coverage, "billable")
+        cron = self.env.ref("msp_service_contract.ir_cron_msp_ticket_coverage")
+        with self.enter_registry_test_mode():
+            with freeze_time("2026-10-01 06:00"):
+                cron.method_direct_trigger()
+                ticket.invalidate_recordset()
+                self.assertEqual(self.coverage(ticket), ("covered", ""), "a new month's hours")
+            with freeze_time("2026-11-01 06:00"):
+                cron.method_direct_trigger()
+                ticket.invalidate_recordset()
+                self.assertEqual(self.coverage(ticket), ("not_covered", "Contract expired"))
+
+    @freeze_time("2026-09-15")
     def test_ticket_takes_the_contract_sla_policy(self):
         without = self.make_ticket()
         self.assertEqual(without.msp_sla_policy_id, self.team_policy)
