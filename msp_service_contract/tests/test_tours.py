@@ -189,6 +189,9 @@ class TestBillingTour(MspTourCase):
 class TestPortalContractTour(MspTourCase):
     def test_portal_contract_tour(self):
         """The customer sees their contract, hours, tickets and reports; not another's."""
+        self.run_portal_tour()
+
+    def run_portal_tour(self):
         this_month = date.today().replace(day=1)
         last_month = this_month - relativedelta(months=1)
         mine = self.make_contract(start=last_month)
@@ -215,7 +218,13 @@ class TestPortalContractTour(MspTourCase):
             backup.stage_id = self.done_stage
 
         self.start_tour("/my/contracts", "msp_portal_contract_tour", login="portal_dental")
-        self.assertScreenshots("monthly-report")
+        self.assertScreenshots(
+            *(
+                name
+                for name in ("portal-contract", "monthly-report")
+                if name not in self.screenshots_not_taken
+            )
+        )
 
         self.authenticate("portal_dental", "portal_dental")
         for url in (
@@ -344,3 +353,18 @@ class TestSalesToContractTour(MspTourCase):
         self.assertEqual(contract.msp_lead_id, lead)
         self.assertEqual(contract.msp_covered_asset_ids, localhost)
         self.assertScreenshots("audit", "proposal", "contract")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalContractPhoneTour(TestPortalContractTour):
+    """The same portal visit on the customer's phone (375 x 667, touch)."""
+
+    browser_size = "375x667"
+    touch_enabled = True
+    screenshot_suffix = "-phone"
+    # The report is an A4 PDF outside tests: its HTML at phone width is no picture of it.
+    screenshots_not_taken = ("monthly-report",)
+
+    def test_portal_contract_tour(self):
+        """On a phone, the customer reads their contract, hours, tickets and last report."""
+        self.run_portal_tour()

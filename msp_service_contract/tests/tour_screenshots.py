@@ -3,9 +3,9 @@
 
 A tour step logs ``msp-screenshot {"name": ..., "height": ...}`` on the browser console. The
 test's Chromium then takes a picture of the page (at that viewport height, if one is given),
-saves it as ``<name>.png`` and marks the page, so that the tour goes on. ``MSP_SCREENSHOT_DIR``
-names the folder: ``make screenshots`` sets it to docs/img; without it the pictures go to a
-temporary folder that the test removes once it has checked them.
+saves it as ``<name><screenshot_suffix>.png`` and marks the page, so that the tour goes on.
+``MSP_SCREENSHOT_DIR`` names the folder: ``make screenshots`` sets it to docs/img; without it
+the pictures go to a temporary folder that the test removes once it has checked them.
 """
 
 import base64
@@ -36,6 +36,11 @@ def png_size(path):
 
 class TourScreenshotMixin:
     """For HttpCase tests: takes the pictures their tours ask for. Use before HttpCase."""
+
+    # Added to the pictures' names, e.g. "-phone" when a test runs a tour at phone size.
+    screenshot_suffix = ""
+    # Pictures the tour asks for that this test does not take (the tour just goes on).
+    screenshots_not_taken = ()
 
     def setUp(self):
         super().setUp()
@@ -73,6 +78,12 @@ class TourScreenshotMixin:
         name = request["name"]
         width, height = self._viewport()
         metrics = {"mobile": False, "width": width, "height": height, "deviceScaleFactor": 1}
+        if name in self.screenshots_not_taken:
+            browser._websocket_send(
+                "Runtime.evaluate",
+                params={"expression": f"document.body.dataset.mspScreenshot = {json.dumps(name)};"},
+            )
+            return
         try:
             if request.get("height"):
                 browser._websocket_request(
@@ -85,7 +96,7 @@ class TourScreenshotMixin:
             picture = browser._websocket_request(
                 "Page.captureScreenshot", params={"format": "png"}, timeout=30
             )
-            path = self.screenshot_dir / f"{name}.png"
+            path = self.screenshot_dir / f"{name}{self.screenshot_suffix}.png"
             path.write_bytes(base64.b64decode(picture["data"]))
             self.screenshots[name] = (path, (width, request.get("height") or height))
             if request.get("height"):

@@ -21,6 +21,10 @@ registry.category("web_tour.tours").add("msp_portal_contract_tour", {
             expectUnloadPage: true,
         },
         {
+            content: "The breadcrumbs lead to the contract, not to a ticket",
+            trigger: `.breadcrumb:contains('${CONTRACT}'):not(:contains('Scanner offline'))`,
+        },
+        {
             content: "The contract's service plan",
             trigger: ".o_msp_portal_service h4:contains('Service: Business')",
         },
@@ -38,6 +42,11 @@ registry.category("web_tour.tours").add("msp_portal_contract_tour", {
             content: "The open ticket's SLA status",
             trigger: ".o_msp_portal_service tr:contains('Scanner offline in surgery 2'):contains('On Track')",
         },
+        ...screenshot(
+            "portal-contract",
+            ".o_msp_portal_service tr:contains('Scanner offline in surgery 2'):contains('On Track')",
+            { height: 900, scrollTo: ".o_msp_portal_service" }
+        ),
         {
             content: "The closed ticket is not in the open tickets",
             trigger: ".o_msp_portal_service:not(:contains('Printer jammed in surgery 1'))",

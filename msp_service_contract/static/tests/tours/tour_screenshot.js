@@ -13,8 +13,9 @@ const REQUEST = "msp-screenshot ";
  * @param {string} ready the trigger that says the page shows what the picture is of
  * @param {Object} [options]
  * @param {number} [options.height] the viewport's height for the picture (the width stays)
+ * @param {string} [options.scrollTo] a selector: scroll the page to that element first
  */
-export function screenshot(name, ready, { height } = {}) {
+export function screenshot(name, ready, { height, scrollTo } = {}) {
     return [
         {
             content: `Picture "${name}": the page is ready`,
@@ -25,6 +26,9 @@ export function screenshot(name, ready, { height } = {}) {
                 document.activeElement?.blur();
                 for (const scrolled of document.querySelectorAll(".o_content")) {
                     scrolled.scrollTop = 0;
+                }
+                if (scrollTo) {
+                    document.querySelector(scrollTo).scrollIntoView({ block: "start" });
                 }
                 console.log(REQUEST + JSON.stringify({ name, height }));
             },
