@@ -24,6 +24,13 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # After a resize the web client lays the page out again: let it render two frames.
 SETTLE = """new Promise((resolve) =>
     setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(resolve)), 400))"""
+# The element a picture is of, scrolled into view when it does not fit as the page is.
+SHOW = """(() => {
+    const element = document.querySelector(%s);
+    if (element && element.getBoundingClientRect().bottom > window.innerHeight) {
+        element.scrollIntoView({ block: "start" });
+    }
+})()"""
 
 
 def png_size(path):
@@ -89,6 +96,10 @@ class TourScreenshotMixin:
                 browser._websocket_request(
                     "Emulation.setDeviceMetricsOverride",
                     params={**metrics, "height": request["height"]},
+                )
+            if request.get("show"):
+                browser._websocket_request(
+                    "Runtime.evaluate", params={"expression": SHOW % json.dumps(request["show"])}
                 )
             browser._websocket_request(
                 "Runtime.evaluate", params={"expression": SETTLE, "awaitPromise": True}

@@ -45,7 +45,7 @@ registry.category("web_tour.tours").add("msp_portal_contract_tour", {
         ...screenshot(
             "portal-contract",
             ".o_msp_portal_service tr:contains('Scanner offline in surgery 2'):contains('On Track')",
-            { height: 900, scrollTo: ".o_msp_portal_service" }
+            { height: 1000, show: ".o_msp_portal_service" }
         ),
         {
             content: "The closed ticket is not in the open tickets",

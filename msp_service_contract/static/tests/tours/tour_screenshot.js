@@ -13,9 +13,10 @@ const REQUEST = "msp-screenshot ";
  * @param {string} ready the trigger that says the page shows what the picture is of
  * @param {Object} [options]
  * @param {number} [options.height] the viewport's height for the picture (the width stays)
- * @param {string} [options.scrollTo] a selector: scroll the page to that element first
+ * @param {string} [options.show] a selector: the page is scrolled to that element when it
+ *     does not fit in the picture as the page is
  */
-export function screenshot(name, ready, { height, scrollTo } = {}) {
+export function screenshot(name, ready, { height, show } = {}) {
     return [
         {
             content: `Picture "${name}": the page is ready`,
@@ -27,10 +28,7 @@ export function screenshot(name, ready, { height, scrollTo } = {}) {
                 for (const scrolled of document.querySelectorAll(".o_content")) {
                     scrolled.scrollTop = 0;
                 }
-                if (scrollTo) {
-                    document.querySelector(scrollTo).scrollIntoView({ block: "start" });
-                }
-                console.log(REQUEST + JSON.stringify({ name, height }));
+                console.log(REQUEST + JSON.stringify({ name, height, show }));
             },
         },
         {
