@@ -48,6 +48,20 @@ registry.category("web_tour.tours").add("msp_portal_contract_tour", {
             { height: 1000, show: ".o_msp_portal_service" }
         ),
         {
+            content: "The page fits the screen's width: wide tables scroll by themselves",
+            trigger: ".o_msp_portal_service",
+            run() {
+                const widest = Math.max(
+                    ...[document.documentElement, document.body, document.getElementById("wrapwrap")]
+                        .filter(Boolean)
+                        .map((element) => element.scrollWidth)
+                );
+                if (widest > window.innerWidth) {
+                    throw new Error(`The page is ${widest} px wide on a ${window.innerWidth} px screen`);
+                }
+            },
+        },
+        {
             content: "The closed ticket is not in the open tickets",
             trigger: ".o_msp_portal_service:not(:contains('Printer jammed in surgery 1'))",
         },
