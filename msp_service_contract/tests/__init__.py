@@ -12,3 +12,4 @@ from . import test_renewal
 from . import test_reports
 from . import test_portal
 from . import test_tours
+from . import test_demo

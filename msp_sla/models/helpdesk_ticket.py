@@ -296,19 +296,22 @@ class HelpdeskTicket(models.Model):
 
     def _msp_sla_demo_rewind(self, minutes):
         """Demo data only: pretend these tickets were opened ``minutes`` ago, then apply what
-        is due now (at risk, breached). Moves only running round-the-clock clocks, whose
-        deadline is a plain offset from their start."""
+        is due now (at risk, breached). Moves their running clocks that were never paused,
+        planning each deadline again from the new start in the clock's counting (business
+        hours or round the clock)."""
         delta = timedelta(minutes=minutes)
         now = fields.Datetime.now()
         clocks = self._msp_sla_clocks().filtered(
-            lambda c: c.state == "running" and c.counting == "always"
+            lambda c: c.state == "running" and not c.paused_minutes and not c.consumed_minutes
         )
+        memo = {}
         for clock in clocks:
+            start = clock.start_at - delta
             clock.write(
                 {
-                    name: clock[name] - delta
-                    for name in ("start_at", "segment_start", "deadline", "risk_at")
-                    if clock[name]
+                    "start_at": start,
+                    "segment_start": start,
+                    **clock._schedule_values(start, 0.0, memo),
                 }
             )
         # sudo: the demo's own start lines move with their clocks (the ledger is append-only
