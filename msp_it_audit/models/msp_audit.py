@@ -661,16 +661,22 @@ class MspAudit(models.Model):
         self.ensure_one()
         products = self.env["msp.audit.pricing"]._by_basis(self.company_id)
         lines = self._prepare_remediation_lines(products) + self._prepare_service_lines(products)
-        return {
+        # sudo: the auditor may not read another salesperson's lead; only its team and
+        # salesperson are used
+        lead = self.lead_id.sudo()
+        values = {
             "partner_id": self.partner_id.id,
             "company_id": self.company_id.id,
             "opportunity_id": self.lead_id.id,
-            # sudo: the auditor may not read another salesperson's lead; only its team is used
-            "team_id": self.lead_id.sudo().team_id.id or False,
+            "team_id": lead.team_id.id or False,
             "msp_audit_id": self.id,
             "origin": self.name,
             "order_line": [Command.create(vals) for vals in lines],
         }
+        if lead.user_id:
+            # the opportunity's salesperson sells the proposal (the auditor keeps access to it)
+            values["user_id"] = lead.user_id.id
+        return values
 
     def _prepare_remediation_lines(self, products):
         """One-time lines: one per accepted finding, under a section."""

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import io
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form
 from odoo.tools.pdf import PdfFileReader
 
@@ -146,6 +146,13 @@ class TestAuditFlow(MspItAuditCommon):
         self.assertEqual(order.msp_audit_id, audit)
         self.assertEqual(order.opportunity_id, self.lead)
         self.assertEqual(order.partner_id, self.customer)
+        # sold by the opportunity's salesperson; the auditor who made it keeps working on it
+        self.assertEqual(order.user_id, self.salesman)
+        self.assertTrue(order.with_user(self.salesman).order_line.read(["name"]))
+        section = order.order_line[:1]
+        section.with_user(self.auditor).write({"name": section.name})
+        with self.assertRaises(AccessError):
+            order.with_user(self.other_salesman).read(["name"])
         one_time = order.order_line.filtered("msp_finding_id")
         self.assertEqual(one_time.msp_finding_id, accepted)
         for line in one_time:

@@ -246,8 +246,8 @@ class TestSalesToContractTour(MspTourCase):
             self.env,
             login="msp_tour_sales",
             name="Sasha Seller",
-            # An account manager: sells (sees the team's quotations) and looks after contracts.
-            groups="sales_team.group_sale_salesman_all_leads,"
+            # An account manager: sells (own documents) and looks after contracts.
+            groups="sales_team.group_sale_salesman,"
             "msp_service_contract.msp_service_contract_group_manager",
         )
         auditor = new_test_user(
@@ -257,6 +257,7 @@ class TestSalesToContractTour(MspTourCase):
             groups="msp_it_audit.msp_it_audit_group_user",
         )
         self.assertFalse(seller.has_group("msp_it_audit.msp_it_audit_group_user"))
+        self.assertFalse(seller.has_group("sales_team.group_sale_salesman_all_leads"))
         self.assertFalse(auditor.has_group("msp_service_contract.msp_service_contract_group_user"))
         self.assertFalse(
             (seller | auditor).filtered(lambda u: u.has_group("project.group_project_user"))
@@ -337,10 +338,11 @@ class TestSalesToContractTour(MspTourCase):
         self.assertEqual(report_name, "msp_it_audit.report_msp_audit")
         self.assertEqual(res_ids, audit.ids)
         self.assertTrue(content.startswith(b"%PDF-"))
-        # Debian's wkhtmltopdf draws the text as shapes: no text to read back, but pages.
+        # With the server's web fonts, Debian's wkhtmltopdf draws text as shapes: pages only.
         self.assertGreaterEqual(len(PdfFileReader(io.BytesIO(content)).pages), 1)
         order = audit.sale_order_ids
         self.assertEqual(order.state, "draft")
+        self.assertEqual(order.user_id, seller, "the auditor's proposal is the salesperson's")
 
         self.start_tour("/odoo/crm", "msp_sales_confirm_contract_tour", login="msp_tour_sales")
 
