@@ -165,14 +165,22 @@ class ContractHoursLedger(models.AbstractModel):
         )
 
     def _msp_refresh_open_tickets(self):
-        """Hours were consumed or given back: the open tickets of these contracts may now be
-        covered or billable."""
-        tickets = (
-            self.env["helpdesk.ticket"]
-            .sudo()
-            .search([("msp_contract_id", "in", self.ids), ("closed", "=", False)])
-        )
-        tickets._msp_refresh_coverage()
+        """Hours were consumed or given back: the open tickets of these contracts that say
+        "covered" while this month's hours are used up, or "billable" while some are left,
+        are decided again (only those, so that logging time stays cheap)."""
+        today = fields.Date.context_today(self)
+        Ticket = self.env["helpdesk.ticket"].sudo()
+        stale = Ticket.browse()
+        for contract in self.filtered(lambda c: c.msp_plan_id.included_hours):
+            wrong = "covered" if contract._msp_hours_left(today) <= 0 else "billable"
+            stale |= Ticket.search(
+                [
+                    ("msp_contract_id", "=", contract.id),
+                    ("closed", "=", False),
+                    ("msp_coverage", "=", wrong),
+                ]
+            )
+        stale._msp_refresh_coverage()
 
     def _msp_hours_left(self, day):
         """Hours left in the month of ``day``: its period's balance, or the included hours
