@@ -65,9 +65,14 @@ class MspSlaClock(models.Model):
         string="Reached", help="When the target's event happened (response, resolution)."
     )
     breached_at = fields.Datetime()
+    escalation_due = fields.Boolean(
+        help="Breached at a pause, before the scan saw it: the next scan runs the breach "
+        "escalation rules."
+    )
 
     _deadline_running_idx = models.Index("(deadline) WHERE state = 'running'")
     _risk_running_idx = models.Index("(risk_at) WHERE state = 'running' AND at_risk_since IS NULL")
+    _escalation_due_idx = models.Index("(id) WHERE escalation_due")
     _one_clock_per_kind = models.UniqueIndex(
         "(ticket_id, kind) WHERE state != 'cancelled'",
         "A ticket has only one live clock of each kind.",
@@ -180,7 +185,11 @@ class MspSlaClock(models.Model):
                 vals["state"] = "paused"
                 if consumed > clock.target_minutes:
                     # Over budget before the scan saw it: the breach happened at the deadline.
-                    vals.update(state="breached", breached_at=clock.deadline or now)
+                    # Its escalation is left to the next scan, outside this ticket's write
+                    # (a rule may change the ticket's priority).
+                    vals.update(
+                        state="breached", breached_at=clock.deadline or now, escalation_due=True
+                    )
                     events.append(clock._event("breach", clock.deadline or now))
             clock.write(vals)
             events.append(clock._event("pause", now))
@@ -346,6 +355,7 @@ class MspSlaClock(models.Model):
                 "risk_at, id",
                 "_msp_mark_at_risk",
             ),
+            (Domain("escalation_due", "=", True), "id", "_msp_escalate_due_breach"),
         ]
 
     @api.model
@@ -375,6 +385,11 @@ class MspSlaClock(models.Model):
             clock.write({"state": "breached", "breached_at": clock.deadline})
             events.append(clock._event("breach", clock.deadline))
         return events + self._msp_escalate("breached")
+
+    def _msp_escalate_due_breach(self):
+        """Breaches found at a pause: their escalation rules, once (the scan's last step)."""
+        self.write({"escalation_due": False})
+        return self._msp_escalate("breached")
 
     def _msp_mark_at_risk(self):
         events = []

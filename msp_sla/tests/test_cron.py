@@ -98,6 +98,25 @@ class TestSlaCron(MspSlaCase):
         )
         self.assertEqual(len(notes), 1)
 
+    def test_breach_found_at_a_pause_is_escalated_by_the_next_scan(self):
+        # P3 response due at 14:00; no scan ran before the technician paused at 14:30.
+        ticket = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)
+        self.move(ticket, self.stage_waiting, local(2026, 11, 25, 14, 30))
+        response = self.clock(ticket, "response")
+        self.assertEqual(response.state, "breached")
+        self.assertEqual(response.breached_at, local(2026, 11, 25, 14, 0))
+        self.assertFalse(self.events(ticket, "escalation"), "not inside the stage change")
+
+        self.scan(local(2026, 11, 25, 14, 35))
+        self.assertEqual(
+            sorted(self.events(ticket, "escalation").mapped("details")),
+            ["Raise to P1", "Tell the followers"],
+        )
+        self.assertEqual(ticket.priority, P1)
+        self.assertFalse(response.escalation_due)
+        self.scan(local(2026, 11, 25, 14, 40))
+        self.assertEqual(len(self.events(ticket, "escalation")), 2, "escalated once")
+
     def test_paused_and_met_clocks_are_not_scanned(self):
         paused = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)
         self.move(paused, self.stage_waiting, local(2026, 11, 25, 9, 30))
