@@ -297,7 +297,8 @@ class MspSlaClock(models.Model):
             if clock.state == "running":
                 schedule = clock._schedule_values(now, consumed, memo)
                 if consumed > clock.target_minutes:
-                    schedule.update(state="breached", breached_at=now)
+                    # escalated by the next scan, like a breach found at a pause
+                    schedule.update(state="breached", breached_at=now, escalation_due=True)
                     events.append(clock._event("breach", now, reason))
                 elif schedule["risk_at"] and schedule["risk_at"] > now:
                     schedule["at_risk_since"] = False

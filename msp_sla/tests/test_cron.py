@@ -71,9 +71,20 @@ class TestSlaCron(MspSlaCase):
         self.assertEqual(response.breached_at, local(2026, 11, 25, 14, 0))
         self.assertEqual(ticket.msp_sla_status, "breached")
         self.assertEqual(ticket.priority, P1, "the breach rule raises the priority")
+        # At P1 the resolution target is 240 minutes round the clock, and 305 have passed: the
+        # raise breaches the resolution clock too, which the same scan escalates.
+        resolution = self.clock(ticket, "resolution")
+        self.assertEqual(resolution.state, "breached")
+        self.assertEqual(resolution.breached_at, local(2026, 11, 25, 14, 5))
+        escalations = self.events(ticket, "escalation")
         self.assertEqual(
-            sorted(self.events(ticket, "escalation").mapped("details")),
-            ["Raise to P1", "Tell the followers", "Warn the team leader"],
+            sorted((e.clock_id.kind, e.details) for e in escalations),
+            [
+                ("resolution", "Tell the followers"),
+                ("response", "Raise to P1"),
+                ("response", "Tell the followers"),
+                ("response", "Warn the team leader"),
+            ],
         )
 
     def test_scan_twice_escalates_once(self):
@@ -87,16 +98,23 @@ class TestSlaCron(MspSlaCase):
         )
         # First seen past its deadline: straight to breached, no late at-risk warning.
         self.assertFalse(self.events(ticket, "at_risk"))
+        # The raise to P1 also breaches the resolution clock (240 minutes round the clock at
+        # P1): escalated in the same scan. Each (clock, rule) once over the two scans.
         escalations = self.events(ticket, "escalation")
         self.assertEqual(
-            sorted(escalations.mapped("details")), ["Raise to P1", "Tell the followers"]
+            sorted((e.clock_id.kind, e.details) for e in escalations),
+            [
+                ("resolution", "Tell the followers"),
+                ("response", "Raise to P1"),
+                ("response", "Tell the followers"),
+            ],
         )
-        self.assertEqual(len({(e.clock_id, e.escalation_id) for e in escalations}), 2)
+        self.assertEqual(len({(e.clock_id, e.escalation_id) for e in escalations}), 3)
         self.assertFalse(ticket.activity_ids)
         notes = ticket.message_ids.filtered(
             lambda m: m.subtype_id == self.env.ref("msp_sla.mt_ticket_sla_escalation")
         )
-        self.assertEqual(len(notes), 1)
+        self.assertEqual(len(notes), 2)
 
     def test_breach_found_at_a_pause_is_escalated_by_the_next_scan(self):
         # P3 response due at 14:00; no scan ran before the technician paused at 14:30.
@@ -116,6 +134,20 @@ class TestSlaCron(MspSlaCase):
         self.assertFalse(response.escalation_due)
         self.scan(local(2026, 11, 25, 14, 40))
         self.assertEqual(len(self.events(ticket, "escalation")), 2, "escalated once")
+
+    def test_breach_at_a_priority_change_is_escalated_by_the_next_scan(self):
+        # 90 minutes into a P3 ticket, the customer calls: P1, whose response target is 60.
+        ticket = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)
+        with freeze_time(local(2026, 11, 25, 10, 30)):
+            ticket.priority = P1
+        response = self.clock(ticket, "response")
+        self.assertEqual(response.state, "breached")
+        self.assertTrue(response.escalation_due)
+        self.scan(local(2026, 11, 25, 10, 35))
+        self.assertEqual(
+            sorted(self.events(ticket, "escalation").mapped("details")),
+            ["Raise to P1", "Tell the followers"],
+        )
 
     def test_paused_and_met_clocks_are_not_scanned(self):
         paused = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)
