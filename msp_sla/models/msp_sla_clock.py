@@ -72,7 +72,8 @@ class MspSlaClock(models.Model):
 
     _deadline_running_idx = models.Index("(deadline) WHERE state = 'running'")
     _risk_running_idx = models.Index("(risk_at) WHERE state = 'running' AND at_risk_since IS NULL")
-    _escalation_due_idx = models.Index("(id) WHERE escalation_due")
+    # the predicate as Odoo writes the scan's domain ("escalation_due" IS TRUE), to be used
+    _escalation_due_scan_idx = models.Index("(id) WHERE escalation_due IS TRUE")
     _one_clock_per_kind = models.UniqueIndex(
         "(ticket_id, kind) WHERE state != 'cancelled'",
         "A ticket has only one live clock of each kind.",
