@@ -21,6 +21,9 @@ class TestDemoStory(TransactionCase):
         self.assertEqual(set(clocks.mapped("kind")), {"response", "resolution"})
         self.assertEqual(set(clocks.mapped("state")), {"breached"})
         self.assertEqual({clock.start_at.date() for clock in clocks}, {opened})
+        minutes = {clock.kind: round(clock.consumed_minutes) for clock in clocks}
+        self.assertEqual(minutes, {"response": 600, "resolution": 3000}, "business minutes")
+        self.assertTrue(all(clock.reached_at.date() < this_month for clock in clocks))
         breaches = ticket.msp_sla_event_ids.filtered(lambda e: e.event_type == "breach")
         self.assertEqual(breaches.clock_id, clocks)
         self.assertTrue(all(b.date.date() < this_month for b in breaches), "last month")

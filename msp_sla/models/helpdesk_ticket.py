@@ -294,11 +294,13 @@ class HelpdeskTicket(models.Model):
     # Demo data
     # ------------------------------------------------------------------
 
-    def _msp_sla_demo_rewind(self, minutes):
+    def _msp_sla_demo_rewind(self, minutes, reached_after=None):
         """Demo data only: pretend these tickets were opened ``minutes`` ago, then apply what
         is due now (at risk, breached). Moves their running clocks that were never paused,
         planning each deadline again from the new start in the clock's counting (business
-        hours or round the clock)."""
+        hours or round the clock). ``reached_after`` ({kind: minutes in the clock's counting})
+        says when a target's event happened after the new start: that clock is reached then,
+        met or breached as its budget says."""
         delta = timedelta(minutes=minutes)
         now = fields.Datetime.now()
         clocks = self._msp_sla_clocks().filtered(
@@ -321,4 +323,8 @@ class HelpdeskTicket(models.Model):
         breached = clocks.filtered(lambda c: c.deadline <= now)
         events = breached._msp_mark_breached()
         events += (clocks - breached).filtered(lambda c: c.risk_at <= now)._msp_mark_at_risk()
+        for kind, after in (reached_after or {}).items():
+            for clock in clocks.filtered(lambda c, k=kind: c.kind == k):
+                [reached] = clock._plan(clock.start_at, [after], memo)
+                events += clock._msp_reach(min(reached, now))
         self.env["msp.sla.event"]._msp_sla_log(events)
