@@ -55,6 +55,38 @@ class MspTourCase(TourScreenshotMixin, HttpCase, MspContractCase):
             {"name": "Terry Technician", "user_id": cls.tour_technician.id}
         )
 
+    def make_auditor(self):
+        return new_test_user(
+            self.env,
+            login="msp_tour_auditor",
+            name="Alex Auditor",
+            groups="msp_it_audit.msp_it_audit_group_user",
+        )
+
+    def make_audit_template(self):
+        """The checklist the auditors' tours answer: MFA (fails: a critical finding) and
+        backups."""
+        return self.env["msp.audit.template"].create(
+            {
+                "name": "Small office",
+                "item_ids": [
+                    Command.create(
+                        {
+                            "area": "security",
+                            "name": "MFA on email",
+                            "weight": 3,
+                            "finding_title": "No multi-factor authentication",
+                            "finding_severity": "critical",
+                            "recommendation": "Enforce MFA.",
+                            "product_id": self.product_hour.id,
+                            "estimated_hours": 2.0,
+                        }
+                    ),
+                    Command.create({"area": "backup", "name": "Restore tested", "weight": 2}),
+                ],
+            }
+        )
+
     def record_printed_pdfs(self):
         """From now on, reports printed through the web client are rendered as real PDFs
         (Odoo renders HTML in tests) and kept: a list of (report name, ids, PDF bytes)."""
@@ -250,38 +282,14 @@ class TestSalesToContractTour(MspTourCase):
             groups="sales_team.group_sale_salesman,"
             "msp_service_contract.msp_service_contract_group_manager",
         )
-        auditor = new_test_user(
-            self.env,
-            login="msp_tour_auditor",
-            name="Alex Auditor",
-            groups="msp_it_audit.msp_it_audit_group_user",
-        )
+        auditor = self.make_auditor()
         self.assertFalse(seller.has_group("msp_it_audit.msp_it_audit_group_user"))
         self.assertFalse(seller.has_group("sales_team.group_sale_salesman_all_leads"))
         self.assertFalse(auditor.has_group("msp_service_contract.msp_service_contract_group_user"))
         self.assertFalse(
             (seller | auditor).filtered(lambda u: u.has_group("project.group_project_user"))
         )
-        self.env["msp.audit.template"].create(
-            {
-                "name": "Small office",
-                "item_ids": [
-                    Command.create(
-                        {
-                            "area": "security",
-                            "name": "MFA on email",
-                            "weight": 3,
-                            "finding_title": "No multi-factor authentication",
-                            "finding_severity": "critical",
-                            "recommendation": "Enforce MFA.",
-                            "product_id": self.product_hour.id,
-                            "estimated_hours": 2.0,
-                        }
-                    ),
-                    Command.create({"area": "backup", "name": "Restore tested", "weight": 2}),
-                ],
-            }
-        )
+        self.make_audit_template()
         self.product_ws.list_price = 30
         # One Business plan to choose from (the demo data has its own)
         self.env["msp.service.plan"].search([("id", "!=", self.plan.id)]).active = False
@@ -370,3 +378,38 @@ class TestPortalContractPhoneTour(TestPortalContractTour):
     def test_portal_contract_tour(self):
         """On a phone, the customer reads their contract, hours, tickets and last report."""
         self.run_portal_tour()
+
+
+@tagged("post_install", "-at_install")
+class TestAuditOnSitePhoneTour(MspTourCase):
+    """The auditor on site with a phone (375 x 667, touch): the checklist is answered there."""
+
+    browser_size = "375x667"
+    touch_enabled = True
+    screenshot_suffix = "-phone"
+
+    def test_audit_onsite_phone_tour(self):
+        """From the audit cards to the answered checklist and its finding, on a phone."""
+        auditor = self.make_auditor()
+        template = self.make_audit_template()
+        audit = self.env["msp.audit"].create(
+            {
+                "partner_id": self.customer.id,
+                "user_id": auditor.id,
+                "template_id": template.id,
+                "date_planned": datetime.combine(date.today(), time(9)),
+            }
+        )
+        audit.action_schedule()
+
+        self.start_tour(
+            "/odoo/action-msp_it_audit.msp_audit_action",
+            "msp_audit_onsite_phone_tour",
+            login="msp_tour_auditor",
+        )
+
+        self.assertEqual(audit.state, "in_progress")
+        results = {check.name: check.result for check in audit.check_line_ids}
+        self.assertEqual(results, {"MFA on email": "fail", "Restore tested": "pass"})
+        self.assertEqual(audit.finding_ids.mapped("name"), ["No multi-factor authentication"])
+        self.assertScreenshots("audit-checklist")

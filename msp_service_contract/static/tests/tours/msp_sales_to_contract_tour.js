@@ -65,6 +65,27 @@ function acceptFinding(title) {
     ];
 }
 
+// On site: start the audit (its checklist is loaded), fail one check, pass the other, save.
+function startAndAnswerChecklist() {
+    return [
+        {
+            content: "On site, start the audit: the checklist is loaded",
+            trigger: ".o_form_view .o_form_statusbar button[name='action_start']",
+            run: "click",
+        },
+        {
+            trigger: `.o_form_view ${CHECKS} .o_data_row:contains('MFA on email')`,
+        },
+        ...answerCheck("MFA on email", "Fail"),
+        ...answerCheck("Restore tested", "Pass"),
+        {
+            content: "Save the checklist",
+            trigger: ".o_form_view .o_form_button_save:enabled",
+            run: "click",
+        },
+    ];
+}
+
 registry.category("web_tour.tours").add("msp_sales_schedule_audit_tour", {
     url: "/odoo/crm",
     steps: () => [
@@ -116,21 +137,7 @@ registry.category("web_tour.tours").add("msp_audit_onsite_tour", {
             trigger: ".o_kanban_view .o_kanban_record:contains('Dental Care Ltd')",
             run: "click",
         },
-        {
-            content: "On site, start the audit: the checklist is loaded",
-            trigger: ".o_form_view .o_form_statusbar button[name='action_start']",
-            run: "click",
-        },
-        {
-            trigger: `.o_form_view ${CHECKS} .o_data_row:contains('MFA on email')`,
-        },
-        ...answerCheck("MFA on email", "Fail"),
-        ...answerCheck("Restore tested", "Pass"),
-        {
-            content: "Save the checklist",
-            trigger: ".o_form_view .o_form_button_save:enabled",
-            run: "click",
-        },
+        ...startAndAnswerChecklist(),
         {
             content: "The failed check raised its finding",
             trigger: `.o_form_view ${CHECKS} .o_data_row:contains('MFA on email') td[name='finding_id']:contains('No multi-factor authentication')`,
@@ -262,6 +269,23 @@ registry.category("web_tour.tours").add("msp_sales_confirm_contract_tour", {
             "contract",
             ".o_form_view .o_field_widget[name='msp_covered_asset_ids'] .o_data_row:contains('localhost')",
             { height: 1180 }
+        ),
+    ],
+});
+
+registry.category("web_tour.tours").add("msp_audit_onsite_phone_tour", {
+    url: "/odoo/action-msp_it_audit.msp_audit_action",
+    steps: () => [
+        {
+            content: "On a phone, the auditor finds the audit among the cards",
+            trigger: ".o_kanban_view .o_kanban_record:contains('Dental Care Ltd')",
+            run: "click",
+        },
+        ...startAndAnswerChecklist(),
+        ...screenshot(
+            "audit-checklist",
+            `.o_form_view ${CHECKS} .o_data_row:contains('MFA on email'):contains('No multi-factor authentication')`,
+            { show: CHECKS }
         ),
     ],
 });
