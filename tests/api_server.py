@@ -69,16 +69,19 @@ class WebSession:
         )
 
 
-def new_api_key(url, db, login, password, name):
+def new_api_key(url, db, login, password, name, duration="365"):
     """An API key for ``login``, made as the user makes one in their preferences.
 
-    The user logs in, fills in the "New API Key" dialog (a description and the default
-    duration: a non-administrator's key expires, after one day unless a group allows more),
-    confirms their password in the identity check, and reads the key shown once.
+    The user logs in, fills in the "New API Key" dialog (a description and a duration in days:
+    a non-administrator may choose more than one day only with a group that allows it, such as
+    MSP API integration's 365), confirms their password in the identity check, and reads the
+    key shown once.
     """
     session = WebSession(url, db)
     session.login(login, password)
-    description_id = session.call_kw("res.users.apikeys.description", "create", [{"name": name}])
+    description_id = session.call_kw(
+        "res.users.apikeys.description", "create", [{"name": name, "duration": duration}]
+    )
     action = session.call_kw("res.users.apikeys.description", "make_key", [[description_id]])
     if action.get("res_model") == "res.users.identitycheck":
         action = session.call_kw(

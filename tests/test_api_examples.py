@@ -21,7 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -36,8 +36,13 @@ from odoo_client import Json2Client, OdooError, XmlRpcClient  # noqa: E402
 
 PROTOCOLS = ("json2", "xmlrpc")
 CLIENTS = {"json2": Json2Client, "xmlrpc": XmlRpcClient}
-RMM_GROUPS = ["msp_it_audit.msp_it_audit_group_user", "helpdesk_mgmt.group_helpdesk_user_own"]
-BILLING_GROUPS = ["msp_service_contract.msp_service_contract_group_manager"]
+API_GROUP = "msp_service_contract.msp_group_api_integration"  # keys up to a year
+RMM_GROUPS = [
+    "msp_it_audit.msp_it_audit_group_user",
+    "helpdesk_mgmt.group_helpdesk_user_own",
+    API_GROUP,
+]
+BILLING_GROUPS = ["msp_service_contract.msp_service_contract_group_manager", API_GROUP]
 DEMO_CUSTOMER = "Northwind Dental Clinic"  # msp_it_audit's demo customer, on a Business plan
 ACCESS_ERROR = "odoo.exceptions.AccessError"
 
@@ -386,6 +391,21 @@ def test_billing_user_is_refused_the_rest(odoo, protocol):
         api.call("ir.config_parameter", "search_read", domain=[])
     assert caught.value.name == ACCESS_ERROR
     assert api.call("msp.asset", "search", domain=[("name", "=", "OTHER-SRV")]) == []
+
+
+def test_integration_keys_last_a_year(odoo):
+    """The API users' keys were made for 365 days, which their MSP API integration group
+    allows (a user without it may only make keys of one day)."""
+    keys = odoo.admin.call(
+        "res.users.apikeys",
+        "search_read",
+        [("user_id", "in", [user.uid for user in odoo.users.values()])],
+        fields=["expiration_date"],
+    )
+    assert len(keys) == 2
+    for key in keys:
+        expires = datetime.strptime(key["expiration_date"], "%Y-%m-%d %H:%M:%S")
+        assert expires > datetime.now() + timedelta(days=360), key
 
 
 def test_a_wrong_key_is_refused(odoo):

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from psycopg2 import IntegrityError
 
@@ -52,6 +52,27 @@ class TestSecurityAndBadInput(MspContractCase):
         self.assertIn("show_hours_recorded_button", form)
         values = as_seller.web_read({name: {} for name in form})[0]
         self.assertFalse(values["show_hours_recorded_button"], "no time recorded on the order")
+
+    def test_integration_users_make_keys_for_a_year(self):
+        """The MSP API integration group allows keys of up to 365 days, and no more."""
+        plain = new_test_user(self.env, login="msp_api_plain", groups="base.group_user")
+        integration = new_test_user(
+            self.env,
+            login="msp_api_rmm",
+            groups="base.group_user,msp_service_contract.msp_group_api_integration",
+        )
+        Keys = self.env["res.users.apikeys"]
+        in_300_days = datetime.now() + timedelta(days=300)
+        with self.assertRaises(ValidationError):
+            Keys.with_user(plain)._generate("rpc", "RMM", in_300_days)
+        self.assertTrue(Keys.with_user(integration)._generate("rpc", "RMM", in_300_days))
+        with self.assertRaises(ValidationError):
+            Keys.with_user(integration)._generate("rpc", "RMM", in_300_days + timedelta(days=90))
+        self.assertFalse(
+            self.env.ref("msp_service_contract.msp_group_api_integration").all_implied_ids
+            - self.env.ref("msp_service_contract.msp_group_api_integration"),
+            "no rights by itself",
+        )
 
     def assertRefused(self, call, message, model):
         try:
