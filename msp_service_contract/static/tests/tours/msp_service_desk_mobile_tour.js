@@ -4,8 +4,14 @@
 // status and deadline, and the technician replies, pauses, logs time and closes from the phone.
 import { registry } from "@web/core/registry";
 import { screenshot } from "@msp_service_contract/../tests/tours/tour_screenshot";
+import {
+    SLA_MET,
+    TICKET,
+    logTimeWhilePaused,
+    replyToTheCustomer,
+    ticketShowsCoverageAndSla,
+} from "@msp_service_contract/../tests/tours/service_desk_steps";
 
-const TICKET = "Outlook keeps crashing on WS-01";
 const CARD = `.o_kanban_record:contains('${TICKET}')`;
 
 registry.category("web_tour.tours").add("msp_service_desk_mobile_tour", {
@@ -36,41 +42,8 @@ registry.category("web_tour.tours").add("msp_service_desk_mobile_tour", {
             trigger: CARD,
             run: "click",
         },
-        {
-            content: "The ticket is covered by the customer's contract",
-            trigger: ".o_form_view .o_field_widget[name='msp_coverage'] .badge:contains('Covered')",
-        },
-        {
-            content: "The hours left on the contract are shown",
-            trigger: ".o_form_view .o_field_widget[name='msp_hours_remaining']",
-        },
-        {
-            content: "The SLA clock runs",
-            trigger: ".o_form_view .o_field_widget[name='msp_sla_status'] .badge:contains('On Track')",
-        },
-        {
-            content: "The SLA deadline is shown",
-            trigger: ".o_form_view .o_field_widget[name='msp_sla_deadline'] span:not(:empty)",
-        },
-        {
-            content: "Reply to the customer",
-            trigger: ".o-mail-Chatter-topbar button.o-mail-Chatter-sendMessage",
-            run: "click",
-        },
-        {
-            content: "Write the reply",
-            trigger: ".o-mail-Composer-input",
-            run: "edit We are looking into it: please keep Outlook closed for now.",
-        },
-        {
-            content: "Send the reply",
-            trigger: ".o-mail-Composer-send:enabled",
-            run: "click",
-        },
-        {
-            content: "The reply is in the chatter",
-            trigger: ".o-mail-Message-body:contains('please keep Outlook closed')",
-        },
+        ...ticketShowsCoverageAndSla(),
+        ...replyToTheCustomer(),
         {
             content: "Wait for the customer: move the ticket to the pause stage",
             trigger: ".o_statusbar_status button.dropdown-toggle:visible",
@@ -85,41 +58,7 @@ registry.category("web_tour.tours").add("msp_service_desk_mobile_tour", {
             content: "The ticket waits for the customer",
             trigger: ".o_statusbar_status button.dropdown-toggle:visible:contains('Waiting for customer')",
         },
-        {
-            content: "The SLA clock is paused",
-            trigger: ".o_form_view .o_field_widget[name='msp_sla_status'] .badge:contains('Paused')",
-        },
-        {
-            content: "Open the Time tab",
-            trigger: ".o_notebook .nav-link[name='msp_time']",
-            run: "click",
-        },
-        {
-            content: "Add a line of time",
-            trigger: ".o_field_widget[name='msp_timesheet_ids'] .o_field_x2many_list_row_add a",
-            run: "click",
-        },
-        {
-            content: "Describe the work",
-            trigger: ".o_field_widget[name='msp_timesheet_ids'] .o_selected_row [name='name'] input",
-            run: "edit Rebuilt the Outlook profile",
-        },
-        {
-            content: "Hours spent",
-            trigger:
-                ".o_field_widget[name='msp_timesheet_ids'] .o_selected_row [name='unit_amount'] input",
-            run: "edit 1:30",
-        },
-        {
-            content: "Save the ticket",
-            trigger: ".o_form_view .o_form_button_save:enabled",
-            run: "click",
-        },
-        {
-            content: "The time is saved, covered by the contract",
-            trigger:
-                ".o_form_view .o_field_widget[name='msp_timesheet_ids'] .o_data_row:not(.o_selected_row) .badge:contains('Covered')",
-        },
+        ...logTimeWhilePaused(),
         {
             content: "Close the ticket: the stages are in the statusbar's menu on a phone",
             trigger: ".o_statusbar_status button.dropdown-toggle:visible",
@@ -134,9 +73,6 @@ registry.category("web_tour.tours").add("msp_service_desk_mobile_tour", {
             content: "The ticket is done",
             trigger: ".o_statusbar_status button.dropdown-toggle:visible:contains('Done')",
         },
-        {
-            content: "Its SLA is met",
-            trigger: ".o_form_view .o_field_widget[name='msp_sla_status'] .badge:contains('Met')",
-        },
+        SLA_MET,
     ],
 });

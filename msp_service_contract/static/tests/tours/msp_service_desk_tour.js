@@ -4,8 +4,13 @@
 // met), waiting for the customer (clock paused), time logged, ticket closed (resolution met).
 import { registry } from "@web/core/registry";
 import { screenshot } from "@msp_service_contract/../tests/tours/tour_screenshot";
-
-const TICKET = "Outlook keeps crashing on WS-01";
+import {
+    SLA_MET,
+    TICKET,
+    logTimeWhilePaused,
+    replyToTheCustomer,
+    ticketShowsCoverageAndSla,
+} from "@msp_service_contract/../tests/tours/service_desk_steps";
 
 registry.category("web_tour.tours").add("msp_service_desk_tour", {
     url: "/odoo/helpdesk-tickets",
@@ -15,41 +20,8 @@ registry.category("web_tour.tours").add("msp_service_desk_tour", {
             trigger: `.o_list_view .o_data_row td[name='name']:contains('${TICKET}')`,
             run: "click",
         },
-        {
-            content: "The ticket is covered by the customer's contract",
-            trigger: ".o_form_view .o_field_widget[name='msp_coverage'] .badge:contains('Covered')",
-        },
-        {
-            content: "The hours left on the contract are shown",
-            trigger: ".o_form_view .o_field_widget[name='msp_hours_remaining']",
-        },
-        {
-            content: "The SLA clock runs",
-            trigger: ".o_form_view .o_field_widget[name='msp_sla_status'] .badge:contains('On Track')",
-        },
-        {
-            content: "The SLA deadline is shown",
-            trigger: ".o_form_view .o_field_widget[name='msp_sla_deadline'] span:not(:empty)",
-        },
-        {
-            content: "Reply to the customer",
-            trigger: ".o-mail-Chatter-topbar button.o-mail-Chatter-sendMessage",
-            run: "click",
-        },
-        {
-            content: "Write the reply",
-            trigger: ".o-mail-Composer-input",
-            run: "edit We are looking into it: please keep Outlook closed for now.",
-        },
-        {
-            content: "Send the reply",
-            trigger: ".o-mail-Composer-send:enabled",
-            run: "click",
-        },
-        {
-            content: "The reply is in the chatter",
-            trigger: ".o-mail-Message-body:contains('please keep Outlook closed')",
-        },
+        ...ticketShowsCoverageAndSla(),
+        ...replyToTheCustomer(),
         ...screenshot(
             "ticket-sla",
             ".o_form_view:has(.o_field_widget[name='msp_sla_status'] .badge:contains('On Track')) .o-mail-Message-body:contains('please keep Outlook closed')",
@@ -64,41 +36,7 @@ registry.category("web_tour.tours").add("msp_service_desk_tour", {
             content: "The ticket waits for the customer",
             trigger: ".o_statusbar_status .o_arrow_button_current:contains('Waiting for customer')",
         },
-        {
-            content: "The SLA clock is paused",
-            trigger: ".o_form_view .o_field_widget[name='msp_sla_status'] .badge:contains('Paused')",
-        },
-        {
-            content: "Open the Time tab",
-            trigger: ".o_notebook .nav-link[name='msp_time']",
-            run: "click",
-        },
-        {
-            content: "Add a line of time",
-            trigger: ".o_field_widget[name='msp_timesheet_ids'] .o_field_x2many_list_row_add a",
-            run: "click",
-        },
-        {
-            content: "Describe the work",
-            trigger: ".o_field_widget[name='msp_timesheet_ids'] .o_selected_row [name='name'] input",
-            run: "edit Rebuilt the Outlook profile",
-        },
-        {
-            content: "Hours spent",
-            trigger:
-                ".o_field_widget[name='msp_timesheet_ids'] .o_selected_row [name='unit_amount'] input",
-            run: "edit 1:30",
-        },
-        {
-            content: "Save the ticket",
-            trigger: ".o_form_view .o_form_button_save:enabled",
-            run: "click",
-        },
-        {
-            content: "The time is saved, covered by the contract",
-            trigger:
-                ".o_form_view .o_field_widget[name='msp_timesheet_ids'] .o_data_row:not(.o_selected_row) .badge:contains('Covered')",
-        },
+        ...logTimeWhilePaused(),
         {
             content: "Close the ticket: the closed stages are in the statusbar's menu",
             trigger: ".o_statusbar_status button.dropdown-toggle.o_first:visible",
@@ -113,9 +51,6 @@ registry.category("web_tour.tours").add("msp_service_desk_tour", {
             content: "The ticket is done",
             trigger: ".o_statusbar_status .o_arrow_button_current:contains('Done')",
         },
-        {
-            content: "Its SLA is met",
-            trigger: ".o_form_view .o_field_widget[name='msp_sla_status'] .badge:contains('Met')",
-        },
+        SLA_MET,
     ],
 });
