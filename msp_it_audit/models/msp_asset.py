@@ -172,10 +172,6 @@ class MspAsset(models.Model):
         string="Findings",
     )
     software_ids = fields.One2many("msp.asset.software", "asset_id", string="Installed software")
-    software_count = fields.Integer(compute="_compute_software_count")
-    age_years = fields.Float(
-        compute="_compute_age_years", string="Age (years)", help="Years since the purchase date."
-    )
     is_past_eol = fields.Boolean(compute="_compute_is_past_eol", string="Past end of life")
     # normalized matching keys (see docs/it-audit.md, "How records are matched")
     serial_key = fields.Char(compute="_compute_keys", store=True, index="btree_not_null")
@@ -199,26 +195,6 @@ class MspAsset(models.Model):
             asset.mac_key = normalize_mac(asset.mac_address)
             asset.hostname_key = normalize_hostname(asset.hostname)
             asset.ip_key = normalize_ip(asset.ip_address)
-
-    @api.depends("software_ids")
-    def _compute_software_count(self):
-        counts = dict(
-            self.env["msp.asset.software"]._read_group(
-                [("asset_id", "in", self.ids)], ["asset_id"], ["__count"]
-            )
-        )
-        for asset in self:
-            asset.software_count = counts.get(asset, 0)
-
-    @api.depends("purchase_date")
-    def _compute_age_years(self):
-        today = fields.Date.context_today(self)
-        for asset in self:
-            asset.age_years = (
-                round((today - asset.purchase_date).days / 365.25, 1)
-                if asset.purchase_date
-                else 0.0
-            )
 
     @api.depends("eol_date")
     def _compute_is_past_eol(self):
@@ -275,10 +251,8 @@ class MspAsset(models.Model):
             [("partner_id", "=", partner.id)], order="id"
         )
         index = {key: {} for key in MATCH_KEYS}
-        entries = []
         for asset in assets:
             entry = {"asset": asset, "keys": {key: asset[key] for key in MATCH_KEYS}}
-            entries.append(entry)
             self._index_entry(index, entry)
         return index
 
@@ -449,8 +423,9 @@ class MspAsset(models.Model):
                 )
             )
         eol_entries = self.env["msp.eol.entry"].search([("active", "=", True)])
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
         records = [
-            self._sync_device_record(number, device, eol_entries)
+            self._sync_device_record(number, device, eol_entries, kinds)
             for number, device in enumerate(devices, 1)
         ]
         source_vals = {"source": "api", "source_date": fields.Datetime.now()}
@@ -466,8 +441,9 @@ class MspAsset(models.Model):
         }
 
     @api.model
-    def _sync_device_record(self, number, device, eol_entries):
-        """(vals, software) of one device given to sync_assets, or a UserError naming it."""
+    def _sync_device_record(self, number, device, eol_entries, kinds):
+        """(vals, software) of one device given to sync_assets, or a UserError naming it.
+        ``kinds``: the asset kinds and their labels."""
 
         def refuse(message):
             raise UserError(
@@ -498,7 +474,6 @@ class MspAsset(models.Model):
             if not isinstance(value, str):
                 refuse(self.env._("%(field)s must be text.", field=name))
             vals[name] = value.strip()
-        kinds = dict(self._fields["kind"]._description_selection(self.env))
         kind = device.get("kind") or "workstation"
         if kind not in kinds:
             refuse(

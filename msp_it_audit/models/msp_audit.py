@@ -17,7 +17,6 @@ FINDINGS_SHARE = 0.6
 DEFAULT_IMPORT_MAX_BYTES = 50 * 1024 * 1024
 
 
-# Asset fields an import may fill or update (the name and the kind are set once, on creation).
 class MspAudit(models.Model):
     _name = "msp.audit"
     _description = "IT audit"
@@ -267,13 +266,16 @@ class MspAudit(models.Model):
 
     def action_check_eol(self):
         """Set end-of-life dates on the audit's assets and raise findings for those past it."""
+        eol_entries = self.env["msp.eol.entry"].search([("active", "=", True)])
         for audit in self:
-            hosts = [(asset, None) for asset in audit.asset_ids]
-            eol_entries = self.env["msp.eol.entry"].search([("active", "=", True)])
+            changed = defaultdict(lambda: self.env["msp.asset"])
             for asset in audit.asset_ids:
                 entry = eol_entries._match(audit._os_string(asset.os_name, asset.os_version))
                 if entry and asset.eol_date != entry.eol_date:
-                    asset.eol_date = entry.eol_date
+                    changed[entry.eol_date] |= asset
+            for eol_date, assets in changed.items():
+                assets.eol_date = eol_date
+            hosts = [(asset, None) for asset in audit.asset_ids]
             audit._upsert_findings(audit._eol_finding_specs(hosts, eol_entries))
 
     # ------------------------------------------------------------------
