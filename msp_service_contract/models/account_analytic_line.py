@@ -40,10 +40,12 @@ class AccountAnalyticLine(models.Model):
         )
         if moving:
             moving._msp_check_not_invoiced()
-            moving._msp_unapply(self.env._("Timesheet line changed"))
+            given_back = moving._msp_unapply(self.env._("Timesheet line changed"), refresh=False)
         result = super().write(vals)
         if moving or "msp_ticket_id" in vals:
-            (moving | self.filtered("msp_ticket_id"))._msp_apply_coverage()
+            (moving | self.filtered("msp_ticket_id"))._msp_apply_coverage(
+                also_refresh=given_back if moving else None
+            )
         return result
 
     def unlink(self):
@@ -63,19 +65,32 @@ class AccountAnalyticLine(models.Model):
                 )
             )
 
-    def _msp_unapply(self, reason):
-        """Reverse the hours ledger for lines about to change (refused when invoiced)."""
+    def _msp_unapply(self, reason, refresh=True):
+        """Reverse the hours ledger for lines about to change (refused when invoiced).
+        Returns the contracts that got hours back; their open tickets' coverage is refreshed
+        now, or by the caller (``refresh=False``) once the lines are applied again."""
         reversed_lines = self.filtered(
             lambda ln: ln.msp_contract_id and ln.msp_coverage != "not_covered"
         )
         for line in reversed_lines:
             line.msp_contract_id.sudo()._msp_reverse(line, reason)
-        reversed_lines.msp_contract_id.sudo()._msp_refresh_open_tickets()
+        contracts = reversed_lines.msp_contract_id.sudo()
+        if refresh:
+            contracts._msp_refresh_open_tickets()
+        return contracts
 
-    def _msp_apply_coverage(self):
+    def _msp_apply_coverage(self, also_refresh=None):
         """Decide the coverage of each ticket line on its work date, then consume covered
-        time in the contract's hours ledger (one new ledger version per change)."""
-        consumed_by = self.env["contract.contract"]
+        time in the contract's hours ledger (one new ledger version per change). A line taken
+        off its ticket loses its coverage. The open tickets of the contracts that consumed
+        hours, or gave some back (``also_refresh``), get their coverage refreshed once."""
+        consumed_by = also_refresh or self.env["contract.contract"]
+        off_ticket = self.filtered(lambda ln: not ln.msp_ticket_id and ln.msp_coverage)
+        if off_ticket:
+            # sudo: the engine's read-only fields, as below
+            off_ticket.sudo().write(
+                {"msp_contract_id": False, "msp_coverage": False, "msp_billable": False}
+            )
         for line in self:
             if not line.msp_ticket_id:
                 continue
@@ -100,4 +115,4 @@ class AccountAnalyticLine(models.Model):
             if in_scope:
                 contract._msp_consume(line)
                 consumed_by |= contract
-        consumed_by._msp_refresh_open_tickets()
+        consumed_by.sudo()._msp_refresh_open_tickets()

@@ -201,21 +201,21 @@ class ContractContract(models.Model):
             "generation_type", "=", create_type
         )
         batch_size = self._msp_invoice_batch_size()
-        seen = []
+        last_id = 0
         while True:
             candidates = self.search(
-                domain & Domain("id", "not in", seen), limit=batch_size, order="id"
+                domain & Domain("id", ">", last_id), limit=batch_size, order="id"
             )
             if not candidates:
                 return True
-            seen += candidates.ids
+            last_id = candidates[-1].id
             locked = candidates.try_lock_for_update()
             if locked:
                 super(
                     ContractContract, self.with_context(msp_invoice_batch_ids=locked.ids)
                 )._cron_recurring_create(date_ref, create_type)
             full = len(candidates) == batch_size
-            remaining = self.search_count(domain & Domain("id", "not in", seen)) if full else 0
+            remaining = self.search_count(domain & Domain("id", ">", last_id)) if full else 0
             self.env["ir.cron"]._commit_progress(len(locked), remaining=remaining)
             if not full:
                 return True

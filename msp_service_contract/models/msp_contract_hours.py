@@ -169,18 +169,26 @@ class ContractHoursLedger(models.AbstractModel):
         "covered" while this month's hours are used up, or "billable" while some are left,
         are decided again (only those, so that logging time stays cheap)."""
         today = fields.Date.context_today(self)
-        Ticket = self.env["helpdesk.ticket"].sudo()
-        stale = Ticket.browse()
-        for contract in self.filtered(lambda c: c.msp_plan_id.included_hours):
-            wrong = "covered" if contract._msp_hours_left(today) <= 0 else "billable"
-            stale |= Ticket.search(
+        wrong = {
+            contract.id: "covered" if contract._msp_hours_left(today) <= 0 else "billable"
+            for contract in self.filtered(lambda c: c.msp_plan_id.included_hours)
+        }
+        if not wrong:
+            return
+        tickets = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .search(
                 [
-                    ("msp_contract_id", "=", contract.id),
+                    ("msp_contract_id", "in", list(wrong)),
                     ("closed", "=", False),
-                    ("msp_coverage", "=", wrong),
+                    ("msp_coverage", "in", ("covered", "billable")),
                 ]
             )
-        stale._msp_refresh_coverage()
+        )
+        tickets.filtered(
+            lambda t: t.msp_coverage == wrong[t.msp_contract_id.id]
+        )._msp_refresh_coverage()
 
     def _msp_hours_left(self, day):
         """Hours left in the month of ``day``: its period's balance, or the included hours

@@ -36,6 +36,17 @@ class TestCoverage(MspContractCase):
         self.assertTrue(line.msp_billable, "not covered work is billable at the plan's rate")
 
     @freeze_time("2026-09-15")
+    def test_time_taken_off_its_ticket_is_no_longer_billed(self):
+        self.make_contract()
+        ticket = self.make_ticket(category_id=self.category_excluded.id)
+        line = self.log_time(ticket, date(2026, 9, 15), 2.0)
+        self.assertTrue(line.msp_billable)
+        line.msp_ticket_id = False
+        self.assertFalse(line.msp_billable, "no ticket, no contract work to invoice")
+        self.assertFalse(line.msp_contract_id)
+        self.assertFalse(line.msp_coverage)
+
+    @freeze_time("2026-09-15")
     def test_category_outside_a_covered_list(self):
         self.plan.covered_category_ids = self.category_covered
         self.make_contract()
