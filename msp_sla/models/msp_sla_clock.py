@@ -401,11 +401,23 @@ class MspSlaClock(models.Model):
         return events + self._msp_escalate("at_risk")
 
     def _msp_escalate(self, trigger):
-        """Run the policy's escalation rules for ``trigger`` on these clocks, once each."""
+        """Run the policy's escalation rules for ``trigger`` on these clocks, once each: a
+        clock at risk again (after a change of priority moved its risk point) does not run a
+        rule it already ran (the ledger's unique index would refuse the line)."""
         events = []
+        done = set(
+            self.env["msp.sla.event"]
+            .sudo()
+            ._read_group(
+                [("clock_id", "in", self.ids), ("escalation_id", "!=", False)],
+                ["clock_id", "escalation_id"],
+            )
+        )
         for clock in self:
             for rule in clock.policy_id.escalation_ids.filtered(
-                lambda r, c=clock: r.trigger == trigger and r.target_kind in (False, c.kind)
+                lambda r, c=clock: (
+                    r.trigger == trigger and r.target_kind in (False, c.kind) and (c, r) not in done
+                )
             ):
                 clock._msp_run_escalation(rule)
                 events.append(

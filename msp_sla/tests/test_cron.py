@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from freezegun import freeze_time
 
 from odoo.fields import Command
@@ -148,6 +150,26 @@ class TestSlaCron(MspSlaCase):
             sorted(self.events(ticket, "escalation").mapped("details")),
             ["Raise to P1", "Tell the followers"],
         )
+
+    def test_at_risk_again_after_a_lower_priority_escalates_once(self):
+        # P1 response: 60 minutes round the clock, at risk from 9:45.
+        ticket = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P1)
+        self.scan(local(2026, 11, 25, 9, 50))
+        response = self.clock(ticket, "response")
+        self.assertTrue(response.at_risk_since)
+        # Lowered to P3: the risk point moves ahead, the warning is cleared...
+        with freeze_time(local(2026, 11, 25, 9, 55)):
+            ticket.priority = P3
+        self.assertFalse(response.at_risk_since)
+        # ...and comes back: the scan marks it at risk again, the rule does not run twice.
+        self.scan(response.risk_at + timedelta(minutes=1))
+        self.assertTrue(response.at_risk_since)
+        self.assertEqual(len(self.events(ticket, "at_risk")), 2)
+        warnings = self.events(ticket, "escalation").filtered(
+            lambda e: e.details == "Warn the team leader"
+        )
+        self.assertEqual(len(warnings), 1)
+        self.assertEqual(len(ticket.activity_ids), 1)
 
     def test_paused_and_met_clocks_are_not_scanned(self):
         paused = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)
