@@ -137,8 +137,9 @@ class ContractContract(models.Model):
     @api.model
     def _cron_msp_renewals(self):
         """Daily: mark renewals due (activity and notice with the new prices), then renew or
-        expire the contracts whose term ended. Exactly once per contract and term: a contract
-        is picked only in the state the step leaves, under a row lock another worker skips."""
+        expire the contracts whose term ended, then drop ended lines from MRR and ARR. Exactly
+        once per contract and term: a contract is picked only in the state the step leaves,
+        under a row lock another worker skips."""
         today = fields.Date.context_today(self)
         for domain, step in (
             (self._msp_renewal_domain(today), "_msp_prepare_renewal"),
@@ -155,6 +156,13 @@ class ContractContract(models.Model):
                 self.env["ir.cron"]._commit_progress(len(locked))
                 if len(candidates) < 200 or not locked:
                     break
+        # MRR and ARR count the lines running today: a line that ended (a termination, a
+        # removed service) stops counting the day after, which no write tells the compute.
+        ended = self.search([("msp_mrr", "!=", 0), ("contract_line_ids.date_end", "<", today)])
+        if ended:
+            for name in ("msp_mrr", "msp_arr"):
+                self.env.add_to_compute(self._fields[name], ended)
+            ended.flush_recordset(["msp_mrr", "msp_arr"])
 
     def _msp_prepare_renewal(self):
         template = self.env.ref(

@@ -30,6 +30,15 @@ class TestRenewals(MspContractCase):
         with freeze_time(day), self.enter_registry_test_mode():
             self.cron.method_direct_trigger()
 
+    def test_mrr_stops_counting_a_line_the_day_after_it_ends(self):
+        with freeze_time("2026-06-10"):
+            contract = self.make_contract(start=date(2026, 6, 1))
+            contract._msp_terminate(date(2026, 6, 30), "Moved to another MSP", force=True)
+            self.assertEqual(contract.msp_mrr, 600.0, "still served until the end date")
+        self.run_cron(date(2026, 7, 1))
+        contract.invalidate_recordset(["msp_mrr", "msp_arr"])
+        self.assertEqual((contract.msp_mrr, contract.msp_arr), (0.0, 0.0))
+
     def notices(self, contract):
         return contract.message_ids.filtered(lambda m: m.subject and "renews on" in m.subject)
 
