@@ -216,8 +216,8 @@ class ContractContract(models.Model):
                 )._cron_recurring_create(date_ref, create_type)
             full = len(candidates) == batch_size
             remaining = self.search_count(domain & Domain("id", ">", last_id)) if full else 0
-            self.env["ir.cron"]._commit_progress(len(locked), remaining=remaining)
-            if not full:
+            time_left = self.env["ir.cron"]._commit_progress(len(locked), remaining=remaining)
+            if not full or time_left <= 0:
                 return True
 
     def _recurring_create_invoice(self, date_ref=False):

@@ -153,7 +153,8 @@ class ContractContract(models.Model):
                 locked.invalidate_recordset()
                 locked = locked.filtered_domain(domain)
                 getattr(locked, step)()
-                self.env["ir.cron"]._commit_progress(len(locked))
+                if self.env["ir.cron"]._commit_progress(len(locked)) <= 0:
+                    return  # out of time: tomorrow's run picks up what is left
                 if len(candidates) < 200 or not locked:
                     break
         # MRR and ARR count the lines running today: a line that ended (a termination, a

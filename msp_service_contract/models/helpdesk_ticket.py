@@ -91,9 +91,9 @@ class HelpdeskTicket(models.Model):
             tickets._msp_refresh_coverage()
             last_id = tickets[-1].id
             remaining = self.search_count([*domain, ("id", ">", last_id)])
-            self.env["ir.cron"]._commit_progress(len(tickets), remaining=remaining)
+            time_left = self.env["ir.cron"]._commit_progress(len(tickets), remaining=remaining)
             tickets.invalidate_recordset()
-            if not remaining:
+            if not remaining or time_left <= 0:
                 return
 
     def _msp_find_contract(self, day):

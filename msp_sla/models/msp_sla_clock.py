@@ -338,7 +338,8 @@ class MspSlaClock(models.Model):
         skips."""
         now = fields.Datetime.now()
         for domain, order, transition in self._scan_steps(now):
-            self._run_batches(domain, order, transition)
+            if not self._run_batches(domain, order, transition):
+                return
 
     @api.model
     def _scan_steps(self, now):
@@ -362,11 +363,13 @@ class MspSlaClock(models.Model):
 
     @api.model
     def _run_batches(self, domain, order, transition):
+        """Run ``transition`` on the clocks of ``domain``, batch by batch; False when the
+        scheduler's time ran out (it runs the job again for what remains)."""
         batch_size = self._scan_batch_size()
         while True:
             candidates = self.search(domain, limit=batch_size, order=order)
             if not candidates:
-                return
+                return True
             # Skip rows another worker holds; re-check the ones we got under the lock.
             locked = candidates.try_lock_for_update(allow_referencing=True)
             locked.invalidate_recordset()
@@ -375,11 +378,13 @@ class MspSlaClock(models.Model):
                 events = getattr(locked, transition)()
                 self.env["msp.sla.event"]._msp_sla_log(events)
             full = len(candidates) == batch_size
-            self.env["ir.cron"]._commit_progress(
+            time_left = self.env["ir.cron"]._commit_progress(
                 len(locked), remaining=self.search_count(domain) if full else 0
             )
+            if time_left <= 0:
+                return False  # the scheduler runs the scan again for what remains
             if not full or not locked:
-                return
+                return True
 
     def _msp_mark_breached(self):
         events = []
