@@ -16,6 +16,7 @@ EVENT_TYPES = [
     ("breach", "Breached"),
     ("reopen", "Reopened"),
     ("cancel", "Cancelled"),
+    ("no_deadline", "Deadline Not Planned"),
 ]
 
 
