@@ -11,6 +11,7 @@ SLA_STATUSES = [
     ("breached", "Breached"),
     ("met", "Met"),
     ("paused", "Paused"),
+    ("no_deadline", "No Deadline"),
 ]
 # Ticket fields whose change can change the policy that applies.
 POLICY_INPUTS = ("partner_id", "commercial_partner_id", "team_id", "company_id")
@@ -67,11 +68,14 @@ class HelpdeskTicket(models.Model):
             clocks = ticket.msp_sla_clock_ids.filtered(lambda c: c.state != "cancelled")
             states = set(clocks.mapped("state"))
             running = clocks.filtered(lambda c: c.state == "running")
-            ticket.msp_sla_deadline = min(running.mapped("deadline"), default=False) or False
+            ticket.msp_sla_deadline = min(filter(None, running.mapped("deadline")), default=False)
             if not clocks:
                 ticket.msp_sla_status = "none"
             elif "breached" in states:
                 ticket.msp_sla_status = "breached"
+            elif running.filtered(lambda c: not c.deadline):
+                # its calendar had no working time left: it would never breach, never say so
+                ticket.msp_sla_status = "no_deadline"
             elif running.filtered("at_risk_since"):
                 ticket.msp_sla_status = "at_risk"
             elif running:
@@ -181,6 +185,7 @@ class HelpdeskTicket(models.Model):
         events += [clock._event("start", now) for clock in clocks]
         closed = clocks.filtered(lambda c: c.ticket_id.closed)
         events += closed._msp_reach(now)
+        events += clocks._msp_flag_unplanned(now)
         self.env["msp.sla.event"]._msp_sla_log(events)
 
     def _msp_sla_after_change(self, before):
@@ -224,6 +229,7 @@ class HelpdeskTicket(models.Model):
         if retarget:
             events += retarget._msp_retarget(now, memo, self.env._("policy or priority"))
         events += new_kinds._msp_sla_add_missing_clocks(now, memo)
+        events += self._msp_sla_clocks()._msp_flag_unplanned(now)
         self.env["msp.sla.event"]._msp_sla_log(events)
 
     def _msp_sla_add_missing_clocks(self, now, memo):

@@ -69,6 +69,12 @@ class MspSlaClock(models.Model):
         help="Breached at a pause, before the scan saw it: the next scan runs the breach "
         "escalation rules."
     )
+    unplanned_since = fields.Datetime(
+        string="No Deadline Since",
+        help="Running without a deadline since then: the policy's calendar has no working time "
+        "left to plan one (no working hours, or leaves covering about a year). The ledger "
+        "says so and the SLA scan lists the clock until a deadline is planned.",
+    )
 
     _deadline_running_idx = models.Index("(deadline) WHERE state = 'running'")
     _risk_running_idx = models.Index("(risk_at) WHERE state = 'running' AND at_risk_since IS NULL")
@@ -130,7 +136,33 @@ class MspSlaClock(models.Model):
         deadline, risk_at = self._plan(
             segment_start, [max(remaining, 0), max(remaining - risk_left, 0)], memo
         )
-        return {"deadline": deadline, "risk_at": risk_at}
+        # A deadline planned again clears the mark of a clock that had none (a clock still
+        # without one is marked again, with its ledger line, by _msp_flag_unplanned).
+        return {"deadline": deadline, "risk_at": risk_at, "unplanned_since": False}
+
+    def _msp_flag_unplanned(self, now):
+        """Mark the running clocks among these that have no deadline (their calendar had no
+        working time left to plan one) and return their ledger lines; a clock already marked
+        is left alone, so each planning that failed is said once."""
+        unplanned = self.filtered(
+            lambda c: c.state == "running" and not c.deadline and not c.unplanned_since
+        )
+        if not unplanned:
+            return []
+        unplanned.write({"unplanned_since": now})
+        return [
+            clock._event(
+                "no_deadline",
+                now,
+                self.env._(
+                    "No deadline could be planned: calendar %(calendar)s has no working time "
+                    "left for the %(minutes)s minutes of this target.",
+                    calendar=clock._calendar().sudo().display_name,
+                    minutes=clock.target_minutes - round(clock.consumed_minutes),
+                ),
+            )
+            for clock in unplanned
+        ]
 
     # ------------------------------------------------------------------
     # Transitions. Each works on a batch, writes each clock once and returns ledger lines.
@@ -333,13 +365,39 @@ class MspSlaClock(models.Model):
     @api.model
     def _cron_scan(self):
         """Mark due clocks breached, then clocks past their threshold at risk, and run the
-        escalation rules of each transition. Batched, resumable, and exactly-once: a clock is
-        picked only in the state the transition leaves, under a row lock that a second worker
-        skips."""
+        escalation rules of each transition; mark running clocks that have no deadline.
+        Batched, resumable, and exactly-once: a clock is picked only in the state the
+        transition leaves, under a row lock that a second worker skips.
+
+        Returns (and logs) a summary: the clocks each step moved, whether the scan finished,
+        and every running clock that has no deadline (it can never breach until its calendar
+        gets working time again)."""
         now = fields.Datetime.now()
+        summary = {"finished": True}
         for domain, order, transition in self._scan_steps(now):
-            if not self._run_batches(domain, order, transition):
-                return
+            finished, done = self._run_batches(domain, order, transition)
+            summary[transition] = done
+            if not finished:
+                summary["finished"] = False
+                break
+        return self._scan_summary(summary)
+
+    @api.model
+    def _scan_summary(self, summary):
+        unplanned = self.search(
+            Domain("state", "=", "running") & Domain("deadline", "=", False), order="id"
+        )
+        _logger.info("SLA scan: %s; running without a deadline: %s", summary, len(unplanned))
+        summary["no_deadline_count"] = len(unplanned)
+        summary["no_deadline_clock_ids"] = unplanned.ids
+        if unplanned:
+            _logger.warning(
+                "SLA scan: %s running clock(s) have no deadline and cannot breach (their "
+                "policy's calendar has no working time left): %s",
+                len(unplanned),
+                ", ".join(f"{c.display_name} [clock {c.id}]" for c in unplanned[:100]),
+            )
+        return summary
 
     @api.model
     def _scan_steps(self, now):
@@ -359,17 +417,26 @@ class MspSlaClock(models.Model):
                 "_msp_mark_at_risk",
             ),
             (Domain("escalation_due", "=", True), "id", "_msp_escalate_due_breach"),
+            (
+                Domain("state", "=", "running")
+                & Domain("deadline", "=", False)
+                & Domain("unplanned_since", "=", False),
+                "id",
+                "_msp_mark_unplanned",
+            ),
         ]
 
     @api.model
     def _run_batches(self, domain, order, transition):
-        """Run ``transition`` on the clocks of ``domain``, batch by batch; False when the
-        scheduler's time ran out (it runs the job again for what remains)."""
+        """Run ``transition`` on the clocks of ``domain``, batch by batch. Returns (finished,
+        clocks done): finished is False when the scheduler's time ran out (it runs the job
+        again for what remains)."""
         batch_size = self._scan_batch_size()
+        done = 0
         while True:
             candidates = self.search(domain, limit=batch_size, order=order)
             if not candidates:
-                return True
+                return True, done
             # Skip rows another worker holds; re-check the ones we got under the lock.
             locked = candidates.try_lock_for_update(allow_referencing=True)
             locked.invalidate_recordset()
@@ -377,14 +444,15 @@ class MspSlaClock(models.Model):
             if locked:
                 events = getattr(locked, transition)()
                 self.env["msp.sla.event"]._msp_sla_log(events)
+                done += len(locked)
             full = len(candidates) == batch_size
             time_left = self.env["ir.cron"]._commit_progress(
                 len(locked), remaining=self.search_count(domain) if full else 0
             )
             if time_left <= 0:
-                return False  # the scheduler runs the scan again for what remains
+                return False, done  # the scheduler runs the scan again for what remains
             if not full or not locked:
-                return True
+                return True, done
 
     def _msp_mark_breached(self):
         events = []
@@ -397,6 +465,11 @@ class MspSlaClock(models.Model):
         """Breaches found at a pause: their escalation rules, once (the scan's last step)."""
         self.write({"escalation_due": False})
         return self._msp_escalate("breached")
+
+    def _msp_mark_unplanned(self):
+        """Running clocks without a deadline that no ledger line speaks of yet (their
+        calendar lost its working time before this check existed, or outside the ORM)."""
+        return self._msp_flag_unplanned(fields.Datetime.now())
 
     def _msp_mark_at_risk(self):
         events = []

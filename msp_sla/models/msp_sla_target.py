@@ -69,14 +69,36 @@ class MspSlaTarget(models.Model):
             priority, kind = priorities.get(target.priority), kinds.get(target.kind)
             target.display_name = f"{target.policy_id.name}: {priority} / {kind}"
 
-    @api.constrains("duration_minutes")
-    def _check_duration(self):
-        # Also checked in SQL; this gives the same message before the insert is attempted.
-        for target in self:
-            if target.duration_minutes <= 0:
-                raise ValidationError(
-                    self.env._("An SLA target must be a positive number of minutes.")
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_duration_value(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_duration_value(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_duration_value(self, vals):
+        """Refuse a target of 0 or fewer minutes before SQL does (its CHECK constraint would
+        raise a raw database error in server code, and @api.constrains runs after the
+        insert)."""
+        if "duration_minutes" not in vals:
+            return
+        minutes = vals["duration_minutes"]
+        try:
+            whole = int(float(minutes or 0))  # what the Integer field would store
+        except (TypeError, ValueError):
+            whole = 0
+        if whole <= 0:
+            raise ValidationError(
+                self.env._(
+                    "Target (minutes) of an SLA target must be a positive number of minutes "
+                    "(for example 240 for four hours), not %(value)s.",
+                    value=minutes,
                 )
+            )
 
     @api.constrains("counting", "policy_id")
     def _check_calendar_has_hours(self):

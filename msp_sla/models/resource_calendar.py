@@ -3,7 +3,8 @@ from datetime import date, datetime, time, timedelta
 
 from pytz import timezone, utc
 
-from odoo import api, models, tools
+from odoo import api, fields, models, tools
+from odoo.exceptions import ValidationError
 
 # Business time is computed on windows of WINDOW_DAYS local days, aligned on EPOCH (a
 # Monday). Each window's working intervals (attendances minus leaves) are cached per
@@ -12,6 +13,9 @@ EPOCH = date(2000, 1, 3)
 WINDOW_DAYS = 14
 # A target that does not fit in about a year of the calendar's working time has no deadline.
 MAX_WINDOWS = 27
+# A calendar that SLA policies count business hours in must let their longest target end within
+# this many days of any start (now, or the start of a new leave): see _msp_sla_check_policies.
+SLA_HORIZON_DAYS = 183
 
 
 def _utc(dt):
@@ -105,12 +109,138 @@ class ResourceCalendar(models.Model):
             return False
         return any(a.hour_to > a.hour_from for a in self.attendance_ids)
 
+    # ------------------------------------------------------------------
+    # A calendar that SLA policies count business hours in keeps enough working time
+    # ------------------------------------------------------------------
+
+    @api.constrains("attendance_ids", "flexible_hours")
+    def _check_msp_sla_working_time(self):
+        self._msp_sla_check_policies()
+
+    def write(self, vals):
+        # The attendances a write replaces are checked once, by the constraint above, after
+        # the whole write (not between the removal of the old ones and the new ones).
+        return super(ResourceCalendar, self.with_context(msp_sla_calendar_write=True)).write(vals)
+
+    def _msp_sla_plans_within(self, start, minutes):
+        """True when ``minutes`` business minutes from ``start`` end within the horizon."""
+        [end] = self._msp_sla_add_minutes(start, [minutes])
+        return bool(end) and end <= start + timedelta(days=SLA_HORIZON_DAYS)
+
+    def _msp_sla_check_policies(self, starts=()):
+        """Refuse a change that leaves an SLA policy counting business hours on one of these
+        calendars unable to plan a deadline: no working hours, or leaves so long that its
+        longest business-hours target does not fit in the planner's horizon (about a year)
+        from now or from one of ``starts`` (the start of a new leave). The horizon is
+        SLA_HORIZON_DAYS: a deadline further away is as good as none."""
+        if not self:
+            return
+        # sudo: the check must see every policy on the calendar, whoever edits the calendar.
+        targets = (
+            self.env["msp.sla.target"]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group(
+                [("policy_id.calendar_id", "in", self.ids), ("counting", "=", "business")],
+                ["policy_id"],
+                ["duration_minutes:max"],
+            )
+        )
+        if not targets:
+            return
+        now = fields.Datetime.now()
+        starts = sorted({now} | {max(start, now) for start in starts if start})
+        for calendar in self.sudo():
+            used = [(p, m) for p, m in targets if p.calendar_id == calendar]
+            if not used:
+                continue
+            longest = max(minutes for _policy, minutes in used)
+            if calendar._msp_sla_has_work_time():
+                failed = next(
+                    (s for s in starts if not calendar._msp_sla_plans_within(s, longest)), None
+                )
+                if failed is None:
+                    continue
+                reason = self.env._(
+                    "a %(minutes)s-minute target started on %(date)s would not end within "
+                    "%(days)s days",
+                    minutes=longest,
+                    date=_utc(failed)
+                    .astimezone(timezone(calendar._msp_sla_tz(calendar.id)))
+                    .date(),
+                    days=SLA_HORIZON_DAYS,
+                )
+            else:
+                reason = self.env._("it would have no working hours")
+            # The business-time windows just computed describe a change that is refused.
+            self.env.registry.clear_cache()
+            raise ValidationError(
+                self.env._(
+                    "Calendar %(calendar)s is the business hours of the SLA policies "
+                    "%(policies)s, whose targets count business hours: after this change "
+                    "%(reason)s, so their clocks could never breach. Keep working hours in the "
+                    "calendar and leaves shorter than a year, or first give those policies "
+                    "another calendar or count their targets round the clock.",
+                    calendar=calendar.display_name,
+                    policies=", ".join(sorted(p.display_name for p, _m in used)),
+                    reason=reason,
+                )
+            )
+
 
 class ResourceCalendarAttendance(models.Model):
     _name = "resource.calendar.attendance"
     _inherit = ["resource.calendar.attendance", "msp.sla.config.cache.mixin"]
 
+    def _msp_sla_check_calendars(self, calendars):
+        # Inside a calendar's write, the calendar's constraint checks the result once.
+        if not self.env.context.get("msp_sla_calendar_write"):
+            calendars._msp_sla_check_policies()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        attendances = super().create(vals_list)
+        self._msp_sla_check_calendars(attendances.calendar_id)
+        return attendances
+
+    def write(self, vals):
+        calendars = self.calendar_id
+        result = super().write(vals)
+        self._msp_sla_check_calendars(calendars | self.calendar_id)
+        return result
+
+    def unlink(self):
+        calendars = self.calendar_id
+        result = super().unlink()
+        self._msp_sla_check_calendars(calendars.exists())
+        return result
+
 
 class ResourceCalendarLeaves(models.Model):
     _name = "resource.calendar.leaves"
     _inherit = ["resource.calendar.leaves", "msp.sla.config.cache.mixin"]
+
+    def _msp_sla_check_calendars(self):
+        """A public leave (no resource) takes working time from its calendar, or from every
+        calendar when it has none."""
+        public = self.filtered(lambda leave: not leave.resource_id and leave.time_type == "leave")
+        if not public:
+            return
+        calendars = public.calendar_id
+        if any(not leave.calendar_id for leave in public):
+            # sudo: every calendar an SLA policy counts in, whoever records the leave
+            policies = self.env["msp.sla.policy"].sudo().with_context(active_test=False)
+            calendars = policies.search([("target_ids.counting", "=", "business")]).calendar_id
+        calendars._msp_sla_check_policies(public.mapped("date_from"))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leaves = super().create(vals_list)
+        leaves._msp_sla_check_calendars()
+        return leaves
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"date_from", "date_to", "calendar_id", "resource_id", "time_type"} & vals.keys():
+            self._msp_sla_check_calendars()
+        return result

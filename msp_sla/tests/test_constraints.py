@@ -3,7 +3,7 @@ from psycopg2 import IntegrityError
 
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .common import P3, MspSlaCase
@@ -44,6 +44,55 @@ class TestSlaConstraints(MspSlaCase):
                 model="msp.sla.target",
             )
         self.assertFalse(self.policy.target_ids.filtered(lambda t: t.priority == "0"))
+
+    def test_zero_or_negative_target_is_a_validation_error_before_the_insert(self):
+        """Not the database's CHECK: the ORM's ValidationError, naming the field, for
+        create and write, over the ORM and in the policy form."""
+        Target = self.env["msp.sla.target"]
+        target = self.policy.target_ids.filtered(lambda t: t.priority == P3)[0]
+        for minutes in (0, -15, False):
+            expected = (
+                "Target (minutes) of an SLA target must be a positive number of minutes "
+                f"(for example 240 for four hours), not {minutes}."
+            )
+            vals = {"policy_id": self.policy.id, "priority": "0", "duration_minutes": minutes}
+            with self.assertRaises(ValidationError) as caught:
+                Target.create(vals)
+            self.assertEqual(type(caught.exception), ValidationError)
+            self.assertEqual(str(caught.exception), expected)
+            with self.assertRaises(ValidationError) as caught:
+                target.write({"duration_minutes": minutes})
+            self.assertEqual(type(caught.exception), ValidationError)
+            self.assertEqual(str(caught.exception), expected)
+        target.invalidate_recordset()
+        self.assertGreater(target.duration_minutes, 0)
+        self.assertFalse(self.policy.target_ids.filtered(lambda t: t.priority == "0"))
+
+        expected = (
+            "Target (minutes) of an SLA target must be a positive number of minutes "
+            "(for example 240 for four hours), not 0."
+        )
+        with Form(self.env["msp.sla.policy"]) as form:
+            form.name = "Bronze"
+            form.calendar_id = self.calendar
+            with form.target_ids.new() as line:
+                line.duration_minutes = 0
+            with self.assertRaises(ValidationError) as caught:
+                form.save()
+            self.assertEqual(type(caught.exception), ValidationError)
+            self.assertEqual(str(caught.exception), expected)
+            with form.target_ids.edit(0) as line:
+                line.duration_minutes = 30
+        bronze = self.env["msp.sla.policy"].search([("name", "=", "Bronze")])
+        self.assertEqual(bronze.target_ids.duration_minutes, 30)
+        with Form(self.policy) as form:
+            with form.target_ids.edit(0) as line:
+                line.duration_minutes = -5
+            with self.assertRaises(ValidationError) as caught:
+                form.save()
+            self.assertIn("not -5.", str(caught.exception))
+            with form.target_ids.edit(0) as line:
+                line.duration_minutes = 45
 
     def test_two_targets_of_the_same_kind_and_priority(self):
         count = len(self.policy.target_ids)

@@ -1,13 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date
-
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields, models
-
-
-def _last_month():
-    return (date.today() - relativedelta(months=1)).replace(day=1)
+from odoo import api, fields, models
 
 
 class MspSlaCustomerReportWizard(models.TransientModel):
@@ -25,8 +19,15 @@ class MspSlaCustomerReportWizard(models.TransientModel):
         ),
     )
     month = fields.Date(
-        required=True, default=_last_month, help="Any day of the month to report on."
+        required=True,
+        default=lambda self: self._default_month(),
+        help="Any day of the month to report on.",
     )
+
+    @api.model
+    def _default_month(self):
+        """The first day of last month, in the user's time zone."""
+        return (fields.Date.context_today(self) - relativedelta(months=1)).replace(day=1)
 
     def action_print(self):
         self.ensure_one()
