@@ -1,3 +1,4 @@
+from . import input_limits
 from . import msp_service_plan
 from . import msp_contract_hours
 from . import contract_contract

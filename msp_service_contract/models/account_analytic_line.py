@@ -9,7 +9,11 @@ LEDGER_FIELDS = ("unit_amount", "date", "msp_ticket_id")
 
 
 class AccountAnalyticLine(models.Model):
-    _inherit = "account.analytic.line"
+    _name = "account.analytic.line"
+    _inherit = ["account.analytic.line", "msp.input.limits"]
+    # Input limits (input_limits.py) on time logged on tickets, which feeds the hours ledger;
+    # other timesheets (projects, sale_timesheet's corrections) keep Odoo's own rules.
+    _msp_limits_scope = "msp_ticket_id"
 
     msp_ticket_id = fields.Many2one(
         "helpdesk.ticket", string="Ticket", index="btree_not_null", ondelete="restrict"
@@ -39,6 +43,8 @@ class AccountAnalyticLine(models.Model):
             self.filtered("msp_ticket_id") if set(LEDGER_FIELDS) & vals.keys() else self.browse()
         )
         if moving:
+            # Refused values never reach the ledger, not even as a reversal rolled back.
+            self._msp_check_write_values(vals)
             moving._msp_check_not_invoiced()
             given_back = moving._msp_unapply(self.env._("Timesheet line changed"), refresh=False)
         result = super().write(vals)

@@ -16,7 +16,9 @@ RENEWAL_STATES = [
 
 class ContractContract(models.Model):
     _name = "contract.contract"
-    _inherit = ["contract.contract", "msp.contract.hours.ledger"]
+    _inherit = ["contract.contract", "msp.contract.hours.ledger", "msp.input.limits"]
+    # Input limits (input_limits.py) on service contracts: those on a plan.
+    _msp_limits_scope = "msp_plan_id"
 
     msp_plan_id = fields.Many2one(
         "msp.service.plan", string="Service Plan", tracking=True, check_company=True, index=True
@@ -118,6 +120,13 @@ class ContractContract(models.Model):
             contract.msp_hours_balance = (
                 period.balance_hours if period else contract.msp_plan_id.included_hours
             )
+
+    @api.constrains(lambda self: self._msp_limit_triggers())
+    def _check_input_limits(self):
+        result = super()._check_input_limits()
+        # A contract put on a plan brings its lines under the limits too.
+        self._msp_limited().contract_line_ids._check_input_limits()
+        return result
 
     @api.constrains("msp_covered_asset_ids", "partner_id")
     def _check_covered_assets(self):

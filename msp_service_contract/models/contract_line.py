@@ -6,7 +6,10 @@ from .msp_service_plan import BILLING_MODES
 
 
 class ContractLine(models.Model):
-    _inherit = "contract.line"
+    _name = "contract.line"
+    _inherit = ["contract.line", "msp.input.limits"]
+    # Input limits (input_limits.py) on the lines of service contracts: those on a plan.
+    _msp_limits_scope = "contract_id.msp_plan_id"
 
     msp_billing_mode = fields.Selection(BILLING_MODES, string="Billing Mode")
     msp_asset_kind = fields.Selection(ASSET_KINDS, string="Device Kind")

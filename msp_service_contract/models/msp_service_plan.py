@@ -20,7 +20,7 @@ class MspServicePlan(models.Model):
 
     _name = "msp.service.plan"
     _description = "Managed Service Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "msp.input.limits"]
     _order = "sequence, name, id"
     _check_company_auto = True
 
@@ -145,17 +145,6 @@ class MspServicePlan(models.Model):
         self.ensure_one()
         return {line.asset_kind for line in self.line_ids if line.billing_mode == "per_device"}
 
-    @api.constrains("included_hours", "overage_rate", "rollover_cap_hours")
-    def _check_not_negative(self):
-        for plan in self:
-            if plan.included_hours < 0 or plan.overage_rate < 0 or plan.rollover_cap_hours < 0:
-                raise ValidationError(
-                    self.env._(
-                        "Plan %(plan)s: hours, rates and the rollover cap cannot be negative.",
-                        plan=plan.name,
-                    )
-                )
-
     @api.constrains(
         "yearly_increase_percent", "notice_days", "minimum_term_months", "renewal_term_months"
     )
@@ -214,6 +203,7 @@ class MspServicePlan(models.Model):
 class MspServicePlanLine(models.Model):
     _name = "msp.service.plan.line"
     _description = "Managed Service Plan Price"
+    _inherit = ["msp.input.limits"]
     _order = "plan_id, sequence, id"
 
     plan_id = fields.Many2one("msp.service.plan", required=True, ondelete="cascade", index=True)
@@ -241,7 +231,7 @@ class MspServicePlanLine(models.Model):
         "A per-device price needs the kind of device it counts.",
     )
 
-    @api.constrains("billing_mode", "asset_kind", "price_unit")
+    @api.constrains("billing_mode", "asset_kind")
     def _check_line(self):
         for line in self:
             if line.billing_mode == "per_device" and not line.asset_kind:
@@ -251,5 +241,3 @@ class MspServicePlanLine(models.Model):
                         product=line.product_id.display_name,
                     )
                 )
-            if line.price_unit < 0:
-                raise ValidationError(self.env._("A plan price cannot be negative."))

@@ -13,3 +13,4 @@ from . import test_reports
 from . import test_portal
 from . import test_tours
 from . import test_demo
+from . import test_input_limits

@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import fields, models
 
 
 class MspContractPrepaidWizard(models.TransientModel):
@@ -9,21 +8,12 @@ class MspContractPrepaidWizard(models.TransientModel):
 
     _name = "msp.contract.prepaid.wizard"
     _description = "Sell Prepaid Hours"
+    _inherit = ["msp.input.limits"]
 
     contract_id = fields.Many2one("contract.contract", required=True, readonly=True)
     hours = fields.Float(required=True, default=10)
     amount = fields.Float(string="Price", required=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
-
-    @api.constrains("hours", "amount")
-    def _check_positive(self):
-        for wizard in self:
-            if wizard.hours <= 0 or wizard.amount < 0:
-                raise ValidationError(
-                    self.env._(
-                        "A prepaid block needs a positive number of hours and a price of 0 or more."
-                    )
-                )
 
     def action_confirm(self):
         self.ensure_one()

@@ -5,6 +5,7 @@ from odoo import fields, models
 class MspContractTerminateWizard(models.TransientModel):
     _name = "msp.contract.terminate.wizard"
     _description = "Terminate a Service Contract"
+    _inherit = ["msp.input.limits"]
 
     contract_id = fields.Many2one("contract.contract", required=True, readonly=True)
     date = fields.Date(string="End Date", required=True, default=fields.Date.context_today)
