@@ -2,7 +2,7 @@
 {
     "name": "MSP SLA",
     "summary": "SLA clocks on helpdesk tickets: business hours, pauses, escalation, breaches",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services/Helpdesk",
     "license": "AGPL-3",
     "author": "MSP Suite contributors",
@@ -20,6 +20,7 @@
         "views/res_partner_views.xml",
         "views/helpdesk_ticket_portal_templates.xml",
         "views/msp_sla_report_views.xml",
+        "views/msp_ledger_integrity_views.xml",
         "report/report_customer_sla.xml",
         "views/msp_sla_menus.xml",
     ],

@@ -176,3 +176,15 @@ class HelpdeskTicket(models.Model):
 
     def _msp_sla_policy_inputs(self):
         return (*super()._msp_sla_policy_inputs(), "msp_asset_id")
+
+    def _msp_tickets_with_ledger_lines(self):
+        """Tickets the hours ledger points to are archived, not deleted (msp_sla's hook)."""
+        # sudo: whether lines exist, not what they say
+        groups = (
+            self.env["msp.contract.hours.entry"]
+            .sudo()
+            ._read_group([("ticket_id", "in", self.ids)], ["ticket_id"])
+        )
+        return super()._msp_tickets_with_ledger_lines() | self.browse(
+            [ticket.id for (ticket,) in groups]
+        )

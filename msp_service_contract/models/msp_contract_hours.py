@@ -2,7 +2,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 ENTRY_KINDS = [
     ("included", "Included hours"),
@@ -31,8 +31,9 @@ class MspContractHoursPeriod(models.Model):
     _order = "contract_id, date_start"
     _rec_name = "date_start"
 
+    # restrict: a contract with a ledger is archived, not deleted (see _unlink_except_ledger)
     contract_id = fields.Many2one(
-        "contract.contract", required=True, ondelete="cascade", index=True
+        "contract.contract", required=True, ondelete="restrict", index=True
     )
     company_id = fields.Many2one(related="contract_id.company_id", store=True)
     date_start = fields.Date(required=True)
@@ -74,18 +75,42 @@ class MspContractHoursPeriod(models.Model):
 
 
 class MspContractHoursEntry(models.Model):
-    """One line of a contract's hours ledger. Append-only: the ledger is corrected with new
-    lines (reversals), never by editing old ones."""
+    """One line of a contract's hours ledger. Append-only and tamper-evident: the ledger is
+    corrected with new lines (a reversal names the line it reverses), never by editing or
+    deleting old ones, and each line is sealed by a hash chained to the previous line of its
+    company (msp.ledger.hash.mixin, from msp_sla)."""
 
     _name = "msp.contract.hours.entry"
+    _inherit = ["msp.ledger.hash.mixin"]
     _description = "Contract Hours Ledger Line"
     _order = "date, id"
+    # Not hashed: timesheet_id (set empty when its timesheet line is deleted, after the
+    # reversal line was written) and invoice_line_id (the invoice line that billed the line,
+    # linked at invoicing and emptied when a draft invoice is deleted).
+    _msp_ledger_hashed_fields = (
+        "company_id",
+        "period_id",
+        "contract_id",
+        "kind",
+        "date",
+        "hours",
+        "timesheet_version",
+        "ticket_id",
+        "origin_period_start",
+        "amount",
+        "note",
+        "reversal_of_id",
+    )
+    _msp_ledger_writable_fields = ("invoice_line_id",)
+    _msp_ledger_manager_group = "msp_service_contract.msp_service_contract_group_manager"
 
     period_id = fields.Many2one(
-        "msp.contract.hours.period", required=True, ondelete="cascade", index=True
+        "msp.contract.hours.period", required=True, ondelete="restrict", index=True
     )
     contract_id = fields.Many2one(related="period_id.contract_id", store=True, index=True)
-    company_id = fields.Many2one(related="period_id.company_id", store=True)
+    # The period's company when the line was written; a plain field so that nothing
+    # recomputes a sealed line.
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     kind = fields.Selection(ENTRY_KINDS, required=True, readonly=True)
     date = fields.Date(required=True, readonly=True, help="The work date for covered time.")
     hours = fields.Float(required=True, readonly=True, help="Credits are positive, uses negative.")
@@ -93,32 +118,46 @@ class MspContractHoursEntry(models.Model):
         "account.analytic.line", ondelete="set null", index="btree_not_null", readonly=True
     )
     timesheet_version = fields.Integer(readonly=True, default=0)
-    ticket_id = fields.Many2one("helpdesk.ticket", ondelete="set null", readonly=True)
+    ticket_id = fields.Many2one("helpdesk.ticket", ondelete="restrict", readonly=True)
     origin_period_start = fields.Date(
         readonly=True, help="For rolled-over hours: the month they were first credited in."
     )
     invoice_line_id = fields.Many2one("account.move.line", ondelete="set null", readonly=True)
     amount = fields.Float(readonly=True, help="For prepaid blocks: the price to invoice.")
     note = fields.Char(readonly=True)
+    reversal_of_id = fields.Many2one(
+        "msp.contract.hours.entry",
+        string="Reverses",
+        readonly=True,
+        ondelete="restrict",
+        index="btree_not_null",
+        help="The covered time this line gives back.",
+    )
 
     _consumed_once = models.UniqueIndex(
         "(timesheet_id, timesheet_version) WHERE kind = 'consumption'",
         "A timesheet line is consumed only once.",
     )
 
-    def _check_append_only(self):
-        if not self.env.is_superuser():
-            raise AccessError(
-                self.env._("The hours ledger is append-only: correct it with a new line.")
-            )
+    @api.model_create_multi
+    def create(self, vals_list):
+        periods = self.env["msp.contract.hours.period"].browse(
+            [vals["period_id"] for vals in vals_list if vals.get("period_id")]
+        )
+        company = {period.id: period.company_id.id for period in periods.sudo()}
+        for vals in vals_list:
+            if not vals.get("company_id") and vals.get("period_id"):
+                vals["company_id"] = company[vals["period_id"]]
+        return super().create(vals_list)
 
-    def write(self, vals):
-        self._check_append_only()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=True)
-    def _unlink_except_append_only(self):
-        self._check_append_only()
+    def _msp_ledger_describe(self):
+        self.ensure_one()
+        return self.env._(
+            "%(kind)s of %(hours).2f h, %(period)s",
+            kind=dict(ENTRY_KINDS)[self.kind],
+            hours=self.hours,
+            period=self.period_id.display_name,
+        )
 
 
 class ContractHoursLedger(models.AbstractModel):
@@ -126,6 +165,19 @@ class ContractHoursLedger(models.AbstractModel):
 
     _name = "msp.contract.hours.ledger"
     _description = "Contract hours ledger rules"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_ledger(self):
+        # sudo: whether the ledger exists, not what it says
+        kept = self.sudo().filtered("msp_hours_period_ids")
+        if kept:
+            raise UserError(
+                self.env._(
+                    "These contracts have an hours ledger, which is kept for audit: archive "
+                    "them instead of deleting them. %(contracts)s",
+                    contracts=", ".join(kept.mapped("display_name")),
+                )
+            )
 
     def _msp_period(self, day, create=True):
         """The hours period of this contract holding ``day``; opened (with its included
@@ -268,6 +320,7 @@ class ContractHoursLedger(models.AbstractModel):
             timesheet_id=timesheet.id,
             timesheet_version=consumed.timesheet_version,
             ticket_id=consumed.ticket_id.id,
+            reversal_of_id=consumed.id,
             note=reason,
         )
 

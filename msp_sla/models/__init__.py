@@ -1,4 +1,6 @@
 from . import msp_sla_config_cache_mixin
+from . import msp_ledger_chain
+from . import msp_ledger_hash_mixin
 from . import resource_calendar
 from . import msp_sla_target
 from . import msp_sla_policy

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import groupby
 
 SLA_STATUSES = [
@@ -116,6 +117,30 @@ class HelpdeskTicket(models.Model):
         tickets = super().create(vals_list)
         tickets._msp_sla_start()
         return tickets
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_ledger_lines(self):
+        kept = self._msp_tickets_with_ledger_lines()
+        if kept:
+            raise UserError(
+                self.env._(
+                    "These tickets have lines in a ledger (SLA events, contract hours), which "
+                    "is kept for audit: archive them instead of deleting them (Actions > "
+                    "Archive). %(tickets)s",
+                    tickets=", ".join(kept.mapped("display_name")),
+                )
+            )
+
+    def _msp_tickets_with_ledger_lines(self):
+        """The tickets of ``self`` that ledger lines point to (they are archived, never
+        deleted); modules with a ledger add theirs."""
+        # sudo: whether lines exist, not what they say
+        groups = (
+            self.env["msp.sla.event"]
+            .sudo()
+            ._read_group([("ticket_id", "in", self.ids)], ["ticket_id"])
+        )
+        return self.browse([ticket.id for (ticket,) in groups])
 
     def _msp_sla_policy_inputs(self):
         """Ticket fields whose change can change the policy that applies; modules that add
@@ -322,10 +347,20 @@ class HelpdeskTicket(models.Model):
                     **clock._schedule_values(start, 0.0, memo),
                 }
             )
-        # sudo: the demo's own start lines move with their clocks (the ledger is append-only
-        # for users; this runs at demo installation only).
-        for event in self.env["msp.sla.event"].sudo().search([("clock_id", "in", clocks.ids)]):
-            event.date -= delta
+        # sudo: the demo's start lines move with their clocks; the ledger is never rewritten,
+        # so each gets a correcting line at the moved date (this runs at demo installation).
+        self.env["msp.sla.event"]._msp_sla_log(
+            [
+                {
+                    **event.clock_id._event(event.event_type, event.date - delta),
+                    "details": self.env._("Demo data: opened %s minutes earlier", minutes),
+                    "corrects_id": event.id,
+                }
+                for event in self.env["msp.sla.event"]
+                .sudo()
+                .search([("clock_id", "in", clocks.ids)])
+            ]
+        )
         breached = clocks.filtered(lambda c: c.deadline <= now)
         events = breached._msp_mark_breached()
         events += (clocks - breached).filtered(lambda c: c.risk_at <= now)._msp_mark_at_risk()

@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 
 EVENT_TYPES = [
     ("start", "Started"),
@@ -21,52 +20,73 @@ EVENT_TYPES = [
 
 
 class MspSlaEvent(models.Model):
-    """The SLA ledger of a ticket: append-only.
+    """The SLA ledger of a ticket: append-only and tamper-evident.
 
     Lines are written by the SLA engine only (as superuser, after the business checks of the
-    action that caused them). Nobody but a system administrator may change or delete one, and
-    no re-computation rewrites them.
+    action that caused them). Nobody changes or deletes one, superuser included: a correction
+    is a new line that names the line it corrects (``corrects_id``). Each line is sealed by a
+    hash chained to the previous line of its company (msp.ledger.hash.mixin).
     """
 
     _name = "msp.sla.event"
+    _inherit = ["msp.ledger.hash.mixin"]
     _description = "SLA Ledger Line"
     _order = "date desc, id desc"
     _rec_name = "event_type"
+    _msp_ledger_hashed_fields = (
+        "company_id",
+        "ticket_id",
+        "clock_id",
+        "policy_id",
+        "event_type",
+        "date",
+        "user_id",
+        "escalation_id",
+        "details",
+        "corrects_id",
+    )
+    _msp_ledger_manager_group = "msp_sla.msp_sla_group_manager"
 
-    ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade", index=True)
-    clock_id = fields.Many2one("msp.sla.clock", ondelete="cascade", index="btree_not_null")
+    # restrict: the ledger keeps what it points to (tickets are archived, not deleted)
+    ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="restrict", index=True)
+    clock_id = fields.Many2one("msp.sla.clock", ondelete="restrict", index="btree_not_null")
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
-    policy_id = fields.Many2one("msp.sla.policy", ondelete="set null")
+    policy_id = fields.Many2one("msp.sla.policy", ondelete="restrict")
     kind = fields.Selection(related="clock_id.kind", string="Target Kind")
     event_type = fields.Selection(EVENT_TYPES, required=True, readonly=True)
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
     user_id = fields.Many2one(
-        "res.users", string="By", readonly=True, default=lambda self: self.env.user
+        "res.users",
+        string="By",
+        readonly=True,
+        ondelete="restrict",
+        default=lambda self: self.env.user,
     )
-    escalation_id = fields.Many2one("msp.sla.escalation", ondelete="set null", readonly=True)
+    escalation_id = fields.Many2one("msp.sla.escalation", ondelete="restrict", readonly=True)
     details = fields.Char(readonly=True)
+    corrects_id = fields.Many2one(
+        "msp.sla.event",
+        string="Corrects",
+        readonly=True,
+        ondelete="restrict",
+        index="btree_not_null",
+        help="The earlier line this line corrects; the ledger is never rewritten.",
+    )
 
     _escalation_once = models.UniqueIndex(
         "(clock_id, escalation_id) WHERE escalation_id IS NOT NULL",
         "An escalation rule runs only once per clock.",
     )
 
-    def _check_ledger_admin(self):
-        if not self.env.is_superuser() and not self.env.user.has_group("base.group_system"):
-            raise AccessError(
-                self.env._(
-                    "The SLA ledger is append-only: only a system administrator can change or "
-                    "delete its lines."
-                )
-            )
-
-    def write(self, vals):
-        self._check_ledger_admin()
-        return super().write(vals)
-
-    def unlink(self):
-        self._check_ledger_admin()
-        return super().unlink()
+    def _msp_ledger_describe(self):
+        self.ensure_one()
+        return self.env._(
+            "%(event)s on ticket %(ticket)s",
+            event=dict(self._fields["event_type"]._description_selection(self.env))[
+                self.event_type
+            ],
+            ticket=self.ticket_id.display_name,
+        )
 
     @api.model
     def _msp_sla_log(self, vals_list):

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import P3, MspSlaCase, local
@@ -62,9 +62,10 @@ class TestSlaSecurity(MspSlaCase):
                     {"ticket_id": ticket.id, "event_type": "met"}
                 )
         self.assertNotEqual(line.details, "rewritten")
-        # A system administrator may correct it.
-        line.with_user(self.admin_user).write({"details": "corrected by admin"})
-        self.assertEqual(line.details, "corrected by admin")
+        # Nor may a system administrator: a correction is a new line (test_ledger_integrity).
+        with self.assertRaises(UserError):
+            line.with_user(self.admin_user).write({"details": "corrected by admin"})
+        self.assertNotEqual(line.details, "corrected by admin")
 
     def test_clocks_are_read_only_for_technicians(self):
         ticket = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)

@@ -1,1 +1,3 @@
 from . import msp_sla_customer_report_wizard
+from . import msp_ledger_integrity_wizard
+from . import msp_ledger_integrity_result

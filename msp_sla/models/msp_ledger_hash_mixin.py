@@ -1,0 +1,378 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from hashlib import sha256
+
+from psycopg2 import sql
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+# Lines read per query when a chain is verified.
+VERIFY_BATCH = 5000
+
+
+def _serialize(value):
+    """One column value as JSON, the same way at sealing and at verification: ids, integers
+    and decimals as strings, floats by their shortest exact form, dates and (UTC) datetimes in
+    ISO form, NULL as null."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"unexpected ledger value {value!r}")
+
+
+class MspLedgerHashMixin(models.AbstractModel):
+    """A tamper-evident ledger: lines are never changed nor deleted, and each carries a hash
+    chained to the previous line of its company.
+
+    At creation, each line gets the next sequence of its company's chain and the sha256 of
+    the previous line's hash followed by the line's secured content (``_msp_ledger_hashed
+    _fields``, serialized as JSON with sorted keys). The chain's head (msp.ledger.chain) is
+    locked while the lines are appended, so that two transactions never chain onto the same
+    line. ``verify_ledger_integrity`` recomputes every chain and names the first line that
+    does not match. A model using it has a required ``company_id`` and a ``date``."""
+
+    _name = "msp.ledger.hash.mixin"
+    _description = "Tamper-evident Ledger"
+
+    # The columns whose values are secured by the hash (with the line's id and sequence).
+    _msp_ledger_hashed_fields = ()
+    # Fields that are not secured and that the system may still write (links to documents
+    # made later, such as the invoice line that billed a line).
+    _msp_ledger_writable_fields = ()
+    # The group that may verify the ledger.
+    _msp_ledger_manager_group = "base.group_system"
+
+    ledger_sequence = fields.Integer(
+        string="Ledger Sequence",
+        readonly=True,
+        copy=False,
+        help="The line's number in the hash chain of its company, without gaps.",
+    )
+    ledger_hash = fields.Char(
+        string="Ledger Hash",
+        readonly=True,
+        copy=False,
+        help="sha256 of the previous line's hash and this line's secured content.",
+    )
+
+    _ledger_sequence_once = models.UniqueIndex(
+        "(company_id, ledger_sequence)", "A ledger line has its own place in the hash chain."
+    )
+
+    # ------------------------------------------------------------------
+    # Append only
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._msp_ledger_seal()
+        return lines
+
+    def write(self, vals):
+        secured = sorted(set(vals) - set(self._msp_ledger_writable_fields))
+        if self and secured:
+            self.check_access("write")  # who may not write at all is told so first
+            raise UserError(
+                self.env._(
+                    "%(ledger)s lines cannot be changed (fields: %(fields)s): the ledger is "
+                    "tamper-evident, each line is sealed by a hash. Record a new line that "
+                    "corrects it instead.",
+                    ledger=self._description,
+                    fields=", ".join(secured),
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_ledger_line(self):
+        if self:
+            raise UserError(
+                self.env._(
+                    "%(ledger)s lines cannot be deleted: the ledger is tamper-evident, each "
+                    "line is sealed by a hash. Record a new line that corrects it instead.",
+                    ledger=self._description,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Hash chain
+    # ------------------------------------------------------------------
+
+    def _msp_ledger_columns(self):
+        return ["id", "ledger_sequence", *self._msp_ledger_hashed_fields]
+
+    @api.model
+    def _msp_ledger_hash(self, previous_hash, row):
+        """The hash of one line: ``row`` holds the values of _msp_ledger_columns()."""
+        content = json.dumps(
+            {column: _serialize(value) for column, value in row.items()},
+            sort_keys=True,
+            ensure_ascii=True,
+            separators=(",", ":"),
+        )
+        return sha256((previous_hash + content).encode()).hexdigest()
+
+    def _msp_ledger_seal(self):
+        """Append these new lines to the hash chains of their companies, in id order."""
+        if not self:
+            return
+        self.flush_recordset()
+        for company_id in sorted(set(self.mapped("company_id").ids)):
+            ids = self.filtered(lambda line, c=company_id: line.company_id.id == c).ids
+            self._msp_ledger_append(company_id, ids)
+        self.invalidate_recordset(["ledger_sequence", "ledger_hash"])
+
+    @api.model
+    def _msp_ledger_append(self, company_id, ids):
+        """Chain the lines ``ids`` of ``company_id`` onto its chain, in one locked step.
+
+        Odoo's transactions are REPEATABLE READ: a lock alone (advisory or FOR UPDATE on a row
+        nobody changes) would let a transaction that waited read the chain as it was before the
+        other one committed, and both would chain onto the same line. The head row is therefore
+        updated by every append: the second transaction either waits for the first and then
+        fails with a serialization error (Odoo retries the whole request, which then reads the
+        new head), or runs first."""
+        cr = self.env.cr
+        columns = self._msp_ledger_columns()
+        cr.execute(
+            sql.SQL(
+                """
+                WITH head AS (
+                    INSERT INTO msp_ledger_chain (ledger, company_id, sequence, last_hash)
+                    VALUES (%s, %s, 0, '')
+                    ON CONFLICT (ledger, company_id)
+                    DO UPDATE SET sequence = msp_ledger_chain.sequence
+                    RETURNING id, sequence, last_hash
+                )
+                SELECT head.id, head.sequence, head.last_hash, {columns}
+                  FROM head, {table} line
+                 WHERE line.id IN %s
+              ORDER BY line.id
+                """
+            ).format(
+                columns=sql.SQL(", ").join(sql.SQL("line.") + sql.Identifier(c) for c in columns),
+                table=sql.Identifier(self._table),
+            ),
+            [self._name, company_id, tuple(ids)],
+        )
+        rows = cr.fetchall()
+        head_id, sequence, previous = rows[0][:3]
+        sealed = []
+        for row in rows:
+            sequence += 1
+            values = dict(zip(columns, row[3:], strict=True))
+            values["ledger_sequence"] = sequence
+            previous = self._msp_ledger_hash(previous, values)
+            sealed.append((values["id"], sequence, previous))
+        cr.execute(
+            sql.SQL(
+                """
+                WITH sealed AS (
+                    UPDATE {table} line
+                       SET ledger_sequence = v.sequence, ledger_hash = v.hash
+                      FROM (VALUES {values}) AS v(id, sequence, hash)
+                     WHERE line.id = v.id
+                )
+                UPDATE msp_ledger_chain SET sequence = %s, last_hash = %s WHERE id = %s
+                """
+            ).format(
+                table=sql.Identifier(self._table),
+                values=sql.SQL(", ").join(sql.SQL("(%s, %s, %s)") for _row in sealed),
+            ),
+            [value for row in sealed for value in row] + [sequence, previous, head_id],
+        )
+
+    @api.model
+    def _msp_ledger_seal_existing(self):
+        """Upgrade step: seal the lines that were written before the ledger had hashes, in
+        the order they were created. Never called otherwise: a line without a hash that
+        appears later was not written by Odoo, and verification reports it."""
+        self.env.cr.execute(
+            sql.SQL(
+                "SELECT company_id, array_agg(id ORDER BY id) FROM {table} "
+                "WHERE ledger_sequence IS NULL GROUP BY company_id ORDER BY company_id"
+            ).format(table=sql.Identifier(self._table))
+        )
+        for company_id, ids in self.env.cr.fetchall():
+            self._msp_ledger_append(company_id, ids)
+        self.invalidate_model(["ledger_sequence", "ledger_hash"])
+
+    # ------------------------------------------------------------------
+    # Verification
+    # ------------------------------------------------------------------
+
+    @api.model
+    def verify_ledger_integrity(self):
+        """Recompute the hash chains of this ledger in the companies of the user. For the
+        ledger's managers (over RPC too). Returns one dict per company: ``company_id``,
+        ``company``, ``checked`` (lines found intact before the first broken one), ``total``,
+        ``intact``, and for a broken chain the first line that does not match (``line_id``,
+        ``line_sequence``, ``line_date``, ``line_description``, ``reason``), with a sentence
+        that says it all (``message``)."""
+        if not self.env.su and not self.env.user.has_group(self._msp_ledger_manager_group):
+            raise AccessError(
+                self.env._(
+                    "Only the managers of %(ledger)s may verify its integrity.",
+                    ledger=self._description,
+                )
+            )
+        companies = self.env.user.company_ids.sorted("id")
+        return [self._msp_ledger_verify_company(company) for company in companies]
+
+    @api.model
+    def _msp_ledger_verify_company(self, company):
+        cr = self.env.cr
+        table = sql.Identifier(self._table)
+        columns = self._msp_ledger_columns()
+        cr.execute(
+            "SELECT sequence, last_hash FROM msp_ledger_chain "
+            "WHERE ledger = %s AND company_id = %s",
+            [self._name, company.id],
+        )
+        head_sequence, head_hash = cr.fetchone() or (0, "")
+        cr.execute(
+            sql.SQL("SELECT count(*) FROM {table} WHERE company_id = %s").format(table=table),
+            [company.id],
+        )
+        total = cr.fetchone()[0]
+        result = {
+            "company_id": company.id,
+            "company": company.name,
+            "checked": 0,
+            "total": total,
+            "intact": False,
+            "line_id": False,
+            "line_sequence": False,
+            "line_date": False,
+            "line_description": False,
+            "reason": False,
+        }
+
+        def broken(line_id, line_sequence, reason):
+            line = self.sudo().browse(line_id) if line_id else self.browse()
+            result.update(
+                line_id=line_id or False,
+                line_sequence=line_sequence,
+                line_date=line_id and str(line[self._msp_ledger_date_field()]),
+                line_description=line_id and line._msp_ledger_describe(),
+                reason=reason,
+            )
+            return self._msp_ledger_message(result)
+
+        cr.execute(
+            sql.SQL(
+                "SELECT id FROM {table} WHERE company_id = %s AND ledger_sequence IS NULL "
+                "ORDER BY id LIMIT 1"
+            ).format(table=table),
+            [company.id],
+        )
+        unsealed = cr.fetchone()
+        if unsealed:
+            return broken(
+                unsealed[0],
+                False,
+                self.env._("the line has no hash: it was not written by Odoo's ledger"),
+            )
+
+        previous, sequence = "", 0
+        while True:
+            cr.execute(
+                sql.SQL(
+                    "SELECT ledger_hash, {columns} FROM {table} "
+                    "WHERE company_id = %s AND ledger_sequence > %s "
+                    "ORDER BY ledger_sequence, id LIMIT %s"
+                ).format(
+                    columns=sql.SQL(", ").join(sql.Identifier(c) for c in columns), table=table
+                ),
+                [company.id, sequence, VERIFY_BATCH],
+            )
+            rows = cr.fetchall()
+            for row in rows:
+                values = dict(zip(columns, row[1:], strict=True))
+                line_id, line_sequence = values["id"], values["ledger_sequence"]
+                if line_sequence != sequence + 1:
+                    reason = (
+                        self.env._(
+                            "the line(s) before it in the chain (sequence %(first)s to "
+                            "%(last)s) are missing: deleted outside Odoo",
+                            first=sequence + 1,
+                            last=line_sequence - 1,
+                        )
+                        if line_sequence > sequence + 1
+                        else self.env._("its sequence is used twice")
+                    )
+                    return broken(line_id, line_sequence, reason)
+                expected = self._msp_ledger_hash(previous, values)
+                if row[0] != expected:
+                    return broken(
+                        line_id,
+                        line_sequence,
+                        self.env._("its content does not match its hash: changed outside Odoo"),
+                    )
+                previous, sequence = expected, line_sequence
+                result["checked"] += 1
+            if len(rows) < VERIFY_BATCH:
+                break
+        if sequence != head_sequence or previous != head_hash:
+            return broken(
+                False,
+                sequence + 1,
+                self.env._(
+                    "the chain ends at sequence %(last)s but was %(head)s lines long: its last "
+                    "lines were deleted outside Odoo",
+                    last=sequence,
+                    head=head_sequence,
+                ),
+            )
+        result["intact"] = True
+        return self._msp_ledger_message(result)
+
+    @api.model
+    def _msp_ledger_date_field(self):
+        return "date"
+
+    def _msp_ledger_describe(self):
+        """What a line is, for the integrity report."""
+        self.ensure_one()
+        return self.display_name
+
+    @api.model
+    def _msp_ledger_message(self, result):
+        if result["intact"]:
+            message = self.env._(
+                "%(company)s: all %(count)s lines intact.",
+                company=result["company"],
+                count=result["checked"],
+            )
+        elif result["line_id"]:
+            message = self.env._(
+                "%(company)s: %(checked)s of %(total)s lines intact; the first line that does "
+                "not match is #%(sequence)s (id %(id)s, %(date)s, %(what)s): %(reason)s.",
+                company=result["company"],
+                checked=result["checked"],
+                total=result["total"],
+                sequence=result["line_sequence"] or "-",
+                id=result["line_id"],
+                date=result["line_date"],
+                what=result["line_description"],
+                reason=result["reason"],
+            )
+        else:
+            message = self.env._(
+                "%(company)s: %(checked)s of %(total)s lines intact; %(reason)s.",
+                company=result["company"],
+                checked=result["checked"],
+                total=result["total"],
+                reason=result["reason"],
+            )
+        result["message"] = message
+        return result
