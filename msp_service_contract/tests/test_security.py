@@ -93,14 +93,14 @@ class TestSecurityAndBadInput(MspContractCase):
             lambda: Plan.create(
                 {"name": "Bad", "sla_policy_id": self.policy.id, "included_hours": -1}
             ),
-            "cannot be negative",
+            "Included Hours / Period -1 is out of range",
             "msp.service.plan",
         )
         self.assertRefused(
             lambda: Plan.create(
                 {"name": "Bad", "sla_policy_id": self.policy.id, "rollover_cap_hours": -2}
             ),
-            "cannot be below zero",
+            "Rollover Cap (hours) -2 is out of range",
             "msp.service.plan",
         )
         self.assertRefused(
@@ -127,7 +127,7 @@ class TestSecurityAndBadInput(MspContractCase):
                     ]
                 }
             ),
-            "cannot be negative",
+            "Price / Month -5 is out of range",
             "msp.service.plan.line",
         )
         contract = self.make_contract(start=date(2026, 9, 1))
