@@ -423,7 +423,7 @@ def test_api_guide_snippets_run(odoo, tmp_path, monkeypatch):
     except the contract reads, which are the billing export's."""
     blocks = re.findall(r"```python\n(.*?)```", (REPO / "docs" / "api.md").read_text(), re.DOTALL)
     assert len(blocks) >= 12
-    shutil.copy(FIXTURES / "nmap_loopback_sv.xml", tmp_path / "scan.xml")
+    shutil.copy(FIXTURES / "nmap_host_sv.xml", tmp_path / "scan.xml")
     monkeypatch.chdir(tmp_path)
     namespace = {}
     for block in blocks:

@@ -38,7 +38,19 @@ JUNK_SERIALS = {
     "INVALID",
 }
 JUNK_MACS = {"000000000000", "ffffffffffff"}
-JUNK_HOSTNAMES = {"", "localhost", "localhost.localdomain", "unknown", "none"}
+JUNK_HOSTNAMES = {
+    "",
+    "localhost",
+    "localhost.localdomain",
+    "localhost6",
+    "localhost6.localdomain6",
+    "ip6-localhost",
+    "ip6-loopback",
+    "unknown",
+    "none",
+}
+# Addresses every network reuses ("this network", 0.0.0.0/8): never an identity key.
+_THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
 _HEX12 = re.compile(r"^[0-9a-f]{12}$")
 
 # The order in which an incoming record is matched to an existing asset (strongest first).
@@ -90,6 +102,42 @@ def normalize_ip(value):
         return str(ipaddress.ip_address((value or "").strip()))
     except ValueError:
         return False
+
+
+def is_shared_ip(address):
+    """Whether an ``ipaddress`` address is one that many devices have (loopback, link-local,
+    unspecified, multicast, reserved, broadcast, "this network", site-local), so that it can
+    never tell two devices apart."""
+    mapped = getattr(address, "ipv4_mapped", None)
+    if mapped is not None:
+        address = mapped
+    return (
+        address.is_loopback
+        or address.is_link_local
+        or address.is_unspecified
+        or address.is_multicast
+        or address.is_reserved
+        or getattr(address, "is_site_local", False)
+        or (address.version == 4 and address in _THIS_NETWORK)
+    )
+
+
+def normalize_ip_key(value):
+    """The IP address as a matching key: normalized, and False for an address that is not
+    unique to one device (127.0.0.1, ::1, 169.254.x.x, fe80::, 0.0.0.0, multicast...)."""
+    ip = normalize_ip(value)
+    if not ip or is_shared_ip(ipaddress.ip_address(ip)):
+        return False
+    return ip
+
+
+# The fields that carry a matching key, and how each is normalized.
+KEY_NORMALIZERS = {
+    "serial_number": normalize_serial,
+    "mac_address": normalize_mac,
+    "hostname": normalize_hostname,
+    "ip_address": normalize_ip_key,
+}
 
 
 class MspAsset(models.Model):
@@ -194,7 +242,7 @@ class MspAsset(models.Model):
             asset.serial_key = normalize_serial(asset.serial_number)
             asset.mac_key = normalize_mac(asset.mac_address)
             asset.hostname_key = normalize_hostname(asset.hostname)
-            asset.ip_key = normalize_ip(asset.ip_address)
+            asset.ip_key = normalize_ip_key(asset.ip_address)
 
     @api.depends("eol_date")
     def _compute_is_past_eol(self):
@@ -228,7 +276,7 @@ class MspAsset(models.Model):
             "serial_key": normalize_serial(values.get("serial_number")),
             "mac_key": normalize_mac(values.get("mac_address")),
             "hostname_key": normalize_hostname(values.get("hostname")),
-            "ip_key": normalize_ip(values.get("ip_address")),
+            "ip_key": normalize_ip_key(values.get("ip_address")),
         }
 
     @api.model
@@ -279,12 +327,18 @@ class MspAsset(models.Model):
 
     @api.model
     def _asset_changes(self, asset, vals):
-        """The incoming values that differ from the asset (empty values change nothing)."""
+        """The incoming values that differ from the asset. Empty values change nothing, and
+        neither does a value that identifies nothing (``localhost``, 127.0.0.1, a vendor's
+        placeholder serial) where the asset has one that does."""
         changes = {}
         for name in IMPORTED_FIELDS:
             value = vals.get(name)
-            if value and value != asset[name]:
-                changes[name] = value
+            if not value or value == asset[name]:
+                continue
+            normalize = KEY_NORMALIZERS.get(name)
+            if normalize and not normalize(value) and normalize(asset[name]):
+                continue
+            changes[name] = value
         return changes
 
     @api.model
@@ -486,7 +540,8 @@ class MspAsset(models.Model):
             refuse(
                 self.env._(
                     "it has no serial number, MAC address, host name or IP address to be "
-                    "matched on."
+                    "matched on (placeholders such as 'localhost', 127.0.0.1 or link-local "
+                    "addresses identify no device)."
                 )
             )
         vals.setdefault(

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
 from ..parsers import ScanFileError, decode_base64_file, parse_glpi_inventory, parse_nmap_xml
+from .msp_asset import normalize_ip_key
 
 # Probability-like weight of one unresolved finding in the risk score (docs/it-audit.md).
 SEVERITY_RISK = {"critical": 0.40, "high": 0.20, "medium": 0.08, "low": 0.02, "info": 0.0}
@@ -427,12 +428,14 @@ class MspAudit(models.Model):
         """Asset values from a parser's host record (the import's overridable step)."""
         self.ensure_one()
         ips = host["ip_addresses"]
-        ipv4 = [ip for ip in ips if ":" not in ip]
+        # the first IPv4 address, else IPv6; one unique to the device (not 127.0.0.1,
+        # link-local...) before any other
+        ordered = sorted(ips, key=lambda ip: (not normalize_ip_key(ip), ":" in ip))
         vals = {
             "name": host["name"] or (ips[:1] or [""])[0],
             "kind": host["kind"] or "workstation",
             "hostname": host["hostname"],
-            "ip_address": (ipv4 or ips or [""])[0],
+            "ip_address": (ordered or [""])[0],
             "ip_addresses": ", ".join(ips),
             "mac_address": host["mac_address"],
             "serial_number": host["serial_number"],

@@ -2,8 +2,11 @@
 """Nmap XML (``nmap -oX``) to host records, refusing hostile XML.
 
 lxml parses with entity resolution, DTD loading and network access off and without the
-huge-tree option. Any DTD beyond the bare ``<!DOCTYPE nmaprun>`` that nmap itself writes (an
-internal subset, an ENTITY declaration, a SYSTEM or PUBLIC identifier) refuses the file.
+huge-tree option. Two DOCTYPEs are accepted, the ones Nmap writes: the bare
+``<!DOCTYPE nmaprun>`` and Nmap's public identifier
+``<!DOCTYPE nmaprun PUBLIC "-//IDN nmap.org//DTD Nmap XML 1.04//EN" "https://svn.nmap.org/nmap/docs/nmap.dtd">``
+(any version of the DTD, its URL on nmap.org); that DTD is never loaded. Anything else (an
+internal subset, an ENTITY declaration, another SYSTEM or PUBLIC identifier) refuses the file.
 """
 
 import codecs
@@ -13,9 +16,17 @@ from lxml import etree
 
 from .common import ScanFileError, new_host, text
 
-# nmap writes exactly this DOCTYPE; anything else refuses the file
+# Nmap's own DOCTYPEs (bare, or its public identifier); anything else refuses the file
 _DOCTYPE_RE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
-_ALLOWED_DOCTYPE_RE = re.compile(rb"<!DOCTYPE\s+nmaprun\s*>", re.IGNORECASE)
+_NMAP_PUBLIC_ID = r"-//IDN nmap\.org//DTD Nmap XML \d{1,2}\.\d{1,2}//EN"
+_NMAP_DTD_URL = r"https?://(?:svn\.)?nmap\.org/[A-Za-z0-9_/.-]{1,64}\.dtd"
+_ALLOWED_DOCTYPE_RE = re.compile(
+    rb"<!DOCTYPE\s+nmaprun(?:\s+PUBLIC\s+\"%s\"\s+\"%s\")?\s*>"
+    % (_NMAP_PUBLIC_ID.encode(), _NMAP_DTD_URL.encode()),
+    re.IGNORECASE,
+)
+_NMAP_PUBLIC_ID_RE = re.compile(_NMAP_PUBLIC_ID + r"\Z")
+_NMAP_DTD_URL_RE = re.compile(_NMAP_DTD_URL + r"\Z")
 _ENTITY_RE = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 # osclass types (nmap-os-db) to asset kinds
@@ -36,7 +47,14 @@ OS_TYPE_KINDS = {
     "pda": "phone",
     "storage-misc": "server",
 }
-PRINTER_PORTS = {515, 631, 9100}
+# Printer evidence when OS detection gave no device type (docs/it-audit.md, "Nmap XML"):
+# raw printing (9100, jetdirect), or LPD (515) together with IPP (631). IPP alone is not
+# enough: every Linux and macOS machine runs CUPS on 631.
+RAW_PRINT_PORT = 9100
+LPD_PORT = 515
+IPP_PORT = 631
+PRINTER_SERVICES = {"jetdirect", "pdl-datastream"}
+PRINTER_DEVICE_TYPES = {"printer", "print server"}
 
 
 def _parser():
@@ -87,8 +105,12 @@ def _check_docinfo(tree):
     ):
         raise ScanFileError("entity")
     if docinfo.public_id or docinfo.system_url:
-        raise ScanFileError("doctype")
-    if docinfo.doctype and docinfo.doctype.replace(" ", "").lower() != "<!doctypenmaprun>":
+        if not (
+            _NMAP_PUBLIC_ID_RE.match(docinfo.public_id or "")
+            and _NMAP_DTD_URL_RE.match(docinfo.system_url or "")
+        ):
+            raise ScanFileError("doctype")
+    elif docinfo.doctype and docinfo.doctype.replace(" ", "").lower() != "<!doctypenmaprun>":
         raise ScanFileError("doctype")
 
 
@@ -154,27 +176,60 @@ def _parse_host(node):
         text(s.get("id"), 64): text(s.get("output"), 2000)
         for s in node.iterfind("hostscript/script")
     }
-    if not host["kind"] and {s["port"] for s in host["services"]} & PRINTER_PORTS:
+    if not host["kind"] and _looks_like_printer(node, host["services"]):
         host["kind"] = "printer"
     host["name"] = host["hostname"] or (host["ip_addresses"][:1] or [""])[0]
     return host
 
 
-def _parse_os(node, host):
-    """The best OS match: the highest accuracy, the first one on a tie (nmap's order)."""
+def _looks_like_printer(node, services):
+    """Whether the open services say printer: a service nmap identified as a printer
+    (``devicetype``), raw printing on 9100 (jetdirect), or LPD on 515 together with IPP on
+    631. IPP (631) alone is CUPS, which every Linux and macOS machine runs."""
+    ports = {service["port"] for service in services}
+    names = {service["service"] for service in services}
+    device_types = {
+        (service.get("devicetype") or "").lower() for service in node.iterfind("ports/port/service")
+    }
+    return bool(
+        device_types & PRINTER_DEVICE_TYPES
+        or names & PRINTER_SERVICES
+        or RAW_PRINT_PORT in ports
+        or {LPD_PORT, IPP_PORT} <= ports
+    )
+
+
+def _accuracy(node):
+    try:
+        return int(node.get("accuracy") or 0)
+    except ValueError:
+        return 0
+
+
+def _best(nodes):
+    """The node of highest accuracy, the first one on a tie (nmap's order), or None."""
     best = None
-    for match in node.iterfind("os/osmatch"):
-        try:
-            accuracy = int(match.get("accuracy") or 0)
-        except ValueError:
-            accuracy = 0
-        if best is None or accuracy > best[0]:
-            best = (accuracy, match)
-    if best is None:
+    for node in nodes:
+        if best is None or _accuracy(node) > _accuracy(best):
+            best = node
+    return best
+
+
+def _parse_os(node, host):
+    """The best OS match and its class.
+
+    Nmap 6 and later nest the ``<osclass>`` elements in each ``<osmatch>``; Nmap 5 writes
+    them next to the ``<osmatch>`` elements, directly under ``<os>``. The class is the first
+    one of the best match (6+), else the most accurate one under ``<os>`` (5.x). Without an
+    ``<osmatch>`` nmap made no OS guess and the classes alone are not used.
+    """
+    match = _best(node.iterfind("os/osmatch"))
+    if match is None:
         return
-    match = best[1]
     host["os_name"] = text(match.get("name"), 128)
     osclass = match.find("osclass")
+    if osclass is None:
+        osclass = _best(node.iterfind("os/osclass"))
     if osclass is not None:
         host["os_version"] = text(osclass.get("osgen"), 64)
         os_type = (osclass.get("type") or "").lower()

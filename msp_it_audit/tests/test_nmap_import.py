@@ -14,13 +14,13 @@ class TestNmapImport(MspItAuditCommon):
         )
         return self.env.cr.fetchall()
 
-    def test_real_loopback_scan(self):
-        """A scan nmap made of listeners we started on 127.0.0.1 (see fixtures/)."""
-        stats = self.audit.import_nmap_xml(self.b64("nmap_loopback_sv.xml"), "sv.xml")
+    def test_real_scan(self):
+        """A scan nmap made of listeners we started on this machine (see fixtures/)."""
+        stats = self.audit.import_nmap_xml(self.b64("nmap_host_sv.xml"), "sv.xml")
         self.assertEqual(stats["created"], 1)
         asset = self.customer_assets()
-        self.assertEqual(asset.name, "localhost")
-        self.assertEqual(asset.ip_address, "127.0.0.1")
+        self.assertEqual(asset.name, "192.0.2.2")
+        self.assertEqual(asset.ip_address, "192.0.2.2")
         self.assertEqual(asset.source, "nmap")
         self.assertEqual(asset.source_audit_id, self.audit)
         self.assertTrue(asset.source_date)
@@ -36,7 +36,7 @@ class TestNmapImport(MspItAuditCommon):
         self.assertIn("Assets: 1 created", self.audit.message_ids[0].body)
 
         # the OS-detection run of the same host updates it and raises nothing new
-        stats = self.audit.import_nmap_xml(self.b64("nmap_loopback_os.xml"), "os.xml")
+        stats = self.audit.import_nmap_xml(self.b64("nmap_host_os.xml"), "os.xml")
         self.assertEqual((stats["created"], stats["updated"]), (0, 1))
         self.assertEqual((stats["findings_created"], stats["findings_updated"]), (0, 0))
         self.assertEqual(self.customer_assets(), asset)

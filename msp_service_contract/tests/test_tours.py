@@ -310,7 +310,7 @@ class TestSalesToContractTour(MspTourCase):
         )
         # The scan file the auditor brings back, for the tour to upload (see the tour).
         fixture = (
-            Path(__file__).resolve().parents[2] / "msp_it_audit/tests/fixtures/nmap_loopback_os.xml"
+            Path(__file__).resolve().parents[2] / "msp_it_audit/tests/fixtures/nmap_host_os.xml"
         )
         self.env["ir.attachment"].with_user(auditor).create(
             {"name": "office-scan.xml", "datas": base64.b64encode(fixture.read_bytes())}
@@ -333,9 +333,9 @@ class TestSalesToContractTour(MspTourCase):
         self.assertEqual(audit.state, "proposed")
         results = {check.name: check.result for check in audit.check_line_ids}
         self.assertEqual(results, {"MFA on email": "fail", "Restore tested": "pass"})
-        localhost = audit.asset_ids
-        self.assertEqual(localhost.mapped("name"), ["localhost"])
-        self.assertEqual(localhost.kind, "workstation")
+        scanned = audit.asset_ids
+        self.assertEqual(scanned.mapped("name"), ["192.0.2.2"])
+        self.assertEqual(scanned.kind, "workstation")
         accepted = audit.finding_ids.filtered(lambda f: f.state == "accepted")
         self.assertEqual(
             set(accepted.mapped("name")), {"Telnet is exposed", "No multi-factor authentication"}
@@ -361,7 +361,7 @@ class TestSalesToContractTour(MspTourCase):
         self.assertEqual(contract.msp_plan_id, self.plan)
         self.assertEqual(contract.msp_audit_id, audit)
         self.assertEqual(contract.msp_lead_id, lead)
-        self.assertEqual(contract.msp_covered_asset_ids, localhost)
+        self.assertEqual(contract.msp_covered_asset_ids, scanned)
         self.assertScreenshots("audit", "proposal", "contract")
 
 

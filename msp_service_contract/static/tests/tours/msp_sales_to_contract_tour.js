@@ -267,7 +267,7 @@ registry.category("web_tour.tours").add("msp_sales_confirm_contract_tour", {
         },
         ...screenshot(
             "contract",
-            ".o_form_view .o_field_widget[name='msp_covered_asset_ids'] .o_data_row:contains('localhost')",
+            ".o_form_view .o_field_widget[name='msp_covered_asset_ids'] .o_data_row:contains('192.0.2.2')",
             { height: 1180 }
         ),
     ],
