@@ -305,8 +305,8 @@ class ContractHoursLedger(models.AbstractModel):
             raise UserError(
                 self.env._(
                     "The time of %(line)s (%(date)s) was already invoiced with contract "
-                    "%(contract)s: it cannot be changed or deleted. Log a correcting line "
-                    "instead.",
+                    "%(contract)s: it cannot be changed or deleted. Log missing time as a new "
+                    "line; time invoiced in excess is given back with a credit note.",
                     line=timesheet.name,
                     date=timesheet.date,
                     contract=self.display_name,
