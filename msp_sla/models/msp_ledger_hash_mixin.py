@@ -347,7 +347,9 @@ class MspLedgerHashMixin(models.AbstractModel):
 
     @api.model
     def _msp_ledger_message(self, result):
-        if result["intact"]:
+        if result["intact"] and not result["total"]:
+            message = self.env._("%(company)s: no lines yet.", company=result["company"])
+        elif result["intact"]:
             message = self.env._(
                 "%(company)s: all %(count)s lines intact.",
                 company=result["company"],
