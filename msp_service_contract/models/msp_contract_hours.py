@@ -31,9 +31,10 @@ class MspContractHoursPeriod(models.Model):
     _order = "contract_id, date_start"
     _rec_name = "date_start"
 
-    # restrict: a contract with a ledger is archived, not deleted (see _unlink_except_ledger)
+    # cascade stops at the ledger: its lines restrict their period (and contracts with
+    # ledger lines are archived, not deleted: _unlink_except_ledger)
     contract_id = fields.Many2one(
-        "contract.contract", required=True, ondelete="restrict", index=True
+        "contract.contract", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="contract_id.company_id", store=True)
     date_start = fields.Date(required=True)
@@ -169,7 +170,7 @@ class ContractHoursLedger(models.AbstractModel):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_ledger(self):
         # sudo: whether the ledger exists, not what it says
-        kept = self.sudo().filtered("msp_hours_period_ids")
+        kept = self.sudo().filtered("msp_hours_entry_ids")
         if kept:
             raise UserError(
                 self.env._(

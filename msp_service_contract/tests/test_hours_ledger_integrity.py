@@ -105,6 +105,10 @@ class TestHoursLedgerIntegrity(MspContractCase):
         contract.action_archive()
         self.assertFalse(ticket.active or contract.active)
         self.assertTrue(self.verify()["intact"])
+        other = self.env["res.partner"].create({"name": "Never Started", "is_company": True})
+        unused = self.make_contract(customer=other)
+        unused.unlink()  # nothing in its ledger: deleted
+        self.assertFalse(unused.exists())
 
     def test_verify_action_opens_the_report(self):
         self.make_contract()
