@@ -10,4 +10,5 @@ from . import account_move
 from . import res_partner
 from . import msp_asset
 from . import sale_order
+from . import sale_order_line
 from . import contract_invoicing

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Command
 
 
@@ -19,6 +20,97 @@ class SaleOrder(models.Model):
     def _compute_msp_contract_count(self):
         for order in self:
             order.msp_contract_count = len(order.msp_contract_ids)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders.filtered("msp_service_plan_id")._msp_add_plan_lines()
+        return orders
+
+    def write(self, vals):
+        if "msp_service_plan_id" in vals and self.filtered(
+            lambda o: o.msp_contract_ids and o.msp_service_plan_id.id != vals["msp_service_plan_id"]
+        ):
+            raise UserError(
+                self.env._(
+                    "This order already made its service contract: change the plan on the "
+                    "contract, not on the signed order."
+                )
+            )
+        result = super().write(vals)
+        if "msp_service_plan_id" in vals:
+            self._msp_add_plan_lines()
+        return result
+
+    @api.onchange("msp_service_plan_id")
+    def _onchange_msp_service_plan_id(self):
+        # The quotation shows at once every monthly line the contract will bill.
+        if self.state not in ("draft", "sent"):
+            return
+        stale, links, missing = self._msp_plan_line_changes()
+        for line, plan_line in links:
+            line.update({"msp_plan_line_id": plan_line.id, "msp_is_recurring": True})
+        self.order_line -= stale
+        if missing:
+            self.order_line = [Command.create(values) for values in missing]
+
+    def _msp_add_plan_lines(self):
+        """Put every monthly line of the order's plan on the quotation: what the customer
+        signs is what the contract bills. Lines another plan added leave with it."""
+        for order in self.filtered(lambda o: o.state in ("draft", "sent")):
+            stale, links, missing = order._msp_plan_line_changes()
+            commands = [Command.delete(line.id) for line in stale]
+            commands += [
+                Command.update(line.id, {"msp_plan_line_id": pl.id, "msp_is_recurring": True})
+                for line, pl in links
+            ]
+            commands += [Command.create(values) for values in missing]
+            if commands:
+                order.write({"order_line": commands})
+
+    def _msp_plan_line_changes(self):
+        """What the quotation lacks to carry its plan's monthly lines: the lines another plan
+        added (to drop), the lines already selling a plan product (to link to that plan price)
+        and the values of the lines to add at the plan's price."""
+        self.ensure_one()
+        plan = self.msp_service_plan_id
+        stale = self.order_line.filtered(
+            lambda ln: ln.msp_plan_line_id and ln.msp_plan_line_id.plan_id != plan
+        )
+        products = self.order_line.filtered(lambda ln: not ln.display_type) - stale
+        links, missing = [], []
+        for plan_line in plan.line_ids:
+            sold = products.filtered(lambda ln, p=plan_line: ln.product_id == p.product_id)[:1]
+            if not sold:
+                missing.append(self._msp_prepare_plan_line_values(plan_line))
+            elif sold.msp_plan_line_id != plan_line or not sold.msp_is_recurring:
+                links.append((sold, plan_line))
+        return stale, links, missing
+
+    def _msp_prepare_plan_line_values(self, plan_line):
+        """A quotation line for a monthly plan price the quotation does not carry yet."""
+        self.ensure_one()
+        assets = self.env["msp.asset"]
+        if plan_line.billing_mode == "per_device":
+            assets = self.msp_audit_id.asset_ids.filtered(
+                lambda a: a.kind == plan_line.asset_kind and a.state != "retired"
+            )
+            quantity = len(assets)
+        elif plan_line.billing_mode == "per_user":
+            quantity = self.msp_audit_id.user_count or len(self._msp_customer_users())
+        else:
+            quantity = 1
+        return {
+            "product_id": plan_line.product_id.id,
+            "name": plan_line.name or plan_line.product_id.display_name,
+            "product_uom_qty": quantity,
+            # sudo: plan prices are for contract managers; the salesperson choosing the plan
+            # puts the price on the quotation, where the customer sees it anyway
+            "price_unit": plan_line.sudo().price_unit,
+            "msp_plan_line_id": plan_line.id,
+            "msp_is_recurring": True,
+            "msp_asset_ids": [Command.set(assets.ids)],
+        }
 
     def action_confirm(self):
         result = super().action_confirm()
@@ -44,8 +136,9 @@ class SaleOrder(models.Model):
         return contracts
 
     def _msp_prepare_contract_values(self):
-        """The contract of a confirmed quotation: its plan, recurring lines priced as sold,
-        the covered assets and users, and the links back to the audit and opportunity."""
+        """The contract of a confirmed quotation: exactly its monthly lines, as sold
+        (quantity, price, discount), the covered assets and users, and the links back to the
+        audit and opportunity. A plan price the quotation does not carry is not billed."""
         self.ensure_one()
         plan = self.msp_service_plan_id
         customer = self.partner_id.commercial_partner_id
@@ -53,36 +146,21 @@ class SaleOrder(models.Model):
             self.commitment_date.date() if self.commitment_date else fields.Date.context_today(self)
         )
         lines, assets = [], self.env["msp.asset"]
-        for plan_line in plan.line_ids:
-            sold = self.order_line.filtered(lambda ln, p=plan_line.product_id: ln.product_id == p)[
-                :1
-            ]
-            if plan_line.billing_mode == "per_device":
+        for sold in self.order_line.filtered(
+            lambda ln: not ln.display_type and (ln.msp_is_recurring or ln.msp_plan_line_id)
+        ):
+            values = sold._msp_prepare_contract_line_values(plan)
+            if values["msp_billing_mode"] == "per_device":
                 counted = sold.msp_asset_ids or self.msp_audit_id.asset_ids.filtered(
-                    lambda a, k=plan_line.asset_kind: a.kind == k and a.state != "retired"
+                    lambda a, k=values["msp_asset_kind"]: (
+                        a.state != "retired" and (not k or a.kind == k)
+                    )
                 )
-                counted = counted.filtered(lambda a, k=plan_line.asset_kind: a.kind == k)
+                if values["msp_asset_kind"]:
+                    counted = counted.filtered(lambda a, k=values["msp_asset_kind"]: a.kind == k)
                 assets |= counted
-                quantity = len(counted)
-            elif plan_line.billing_mode == "per_user":
-                quantity = sold.product_uom_qty if sold else len(self._msp_customer_users())
-            else:
-                quantity = 1
-            lines.append(
-                Command.create(
-                    {
-                        "product_id": plan_line.product_id.id,
-                        "name": plan_line.name or plan_line.product_id.display_name,
-                        "quantity": quantity,
-                        "uom_id": plan_line.product_id.uom_id.id,
-                        "price_unit": sold.price_unit if sold else plan_line.price_unit,
-                        "msp_billing_mode": plan_line.billing_mode,
-                        "msp_asset_kind": plan_line.asset_kind,
-                        "date_start": start,
-                        "recurring_next_date": start,
-                    }
-                )
-            )
+            values.update(date_start=start, recurring_next_date=start)
+            lines.append(Command.create(values))
         return {
             "name": f"{plan.name} - {customer.name}",
             "partner_id": customer.id,

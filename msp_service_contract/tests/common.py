@@ -134,6 +134,23 @@ class MspContractCase(TransactionCase):
         cls.project = cls.env.ref("msp_service_contract.project_managed_services")
 
     @classmethod
+    def price_proposals(cls):
+        """Audit proposals price workstations at 35 and users at 20 a month (the products'
+        list prices), through this company's pricing table."""
+        cls.product_ws.list_price = 35
+        cls.product_user.list_price = 20
+        cls.env["msp.audit.pricing"].create(
+            [
+                {
+                    "basis": "workstation",
+                    "product_id": cls.product_ws.id,
+                    "company_id": cls.company.id,
+                },
+                {"basis": "user", "product_id": cls.product_user.id, "company_id": cls.company.id},
+            ]
+        )
+
+    @classmethod
     def make_contract(cls, customer=None, start=date(2026, 9, 1), plan=None, assets=None, **vals):
         """A contract on ``plan`` (default: Business) covering ``assets`` (default: the two
         workstations) and the customer's users."""

@@ -17,18 +17,7 @@ class TestQuotationToInvoice(MspContractCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.product_ws.list_price = 35
-        cls.product_user.list_price = 20
-        cls.env["msp.audit.pricing"].create(
-            [
-                {
-                    "basis": "workstation",
-                    "product_id": cls.product_ws.id,
-                    "company_id": cls.company.id,
-                },
-                {"basis": "user", "product_id": cls.product_user.id, "company_id": cls.company.id},
-            ]
-        )
+        cls.price_proposals()
 
     def test_quotation_to_contract_to_invoice(self):
         lead = self.env["crm.lead"].create(

@@ -1,0 +1,41 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    msp_plan_line_id = fields.Many2one(
+        "msp.service.plan.line",
+        string="Plan Price",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        ondelete="set null",
+        help="The service plan's monthly price this line bills on the contract.",
+    )
+
+    def _msp_prepare_contract_line_values(self, plan):
+        """The contract line of a monthly quotation line: quantity, price and discount as
+        sold; its billing mode from the plan price it bills, else from what it counts."""
+        self.ensure_one()
+        plan_line = (
+            self.msp_plan_line_id
+            or plan.line_ids.filtered(lambda pl: pl.product_id == self.product_id)[:1]
+        )
+        if plan_line:
+            mode, kind = plan_line.billing_mode, plan_line.asset_kind
+        else:
+            kinds = set(self.msp_asset_ids.mapped("kind"))
+            mode = "per_device" if len(kinds) == 1 else "flat"
+            kind = kinds.pop() if len(kinds) == 1 else False
+        return {
+            "product_id": self.product_id.id,
+            "name": self.name or self.product_id.display_name,
+            "quantity": self.product_uom_qty,
+            "uom_id": self.product_uom_id.id,
+            "price_unit": self.price_unit,
+            "discount": self.discount,
+            "msp_billing_mode": mode,
+            "msp_asset_kind": kind,
+        }
