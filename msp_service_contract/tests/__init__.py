@@ -15,3 +15,5 @@ from . import test_tours
 from . import test_demo
 from . import test_input_limits
 from . import test_hours_ledger_integrity
+from . import test_signed_numbers
+from . import test_isolation

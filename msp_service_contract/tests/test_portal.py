@@ -54,3 +54,32 @@ class TestContractPortal(HttpCase, MspContractCase):
             response = self.url_open(url, allow_redirects=False)
             self.assertNotEqual(response.status_code, 200, url)
             self.assertNotIn("Rival", response.text)
+
+    def test_monthly_report_shows_only_what_the_customer_may_see(self):
+        """The report is rendered with elevated rights: it must still hold only the findings
+        of audits published to the customer, and nothing of another customer's."""
+        published = self.env["msp.audit"].create(
+            {"partner_id": self.customer.id, "is_published": True}
+        )
+        draft = self.env["msp.audit"].create({"partner_id": self.customer.id})
+        rival_audit = self.env["msp.audit"].create(
+            {"partner_id": self.other.id, "is_published": True}
+        )
+        Finding = self.env["msp.audit.finding"]
+        Finding.create(
+            [
+                {
+                    "name": "Published: firewall firmware outdated",
+                    "audit_id": published.id,
+                    "severity": "high",
+                },
+                {"name": "Draft: CEO laptop unencrypted", "audit_id": draft.id, "severity": "high"},
+                {"name": "Rival: open RDP", "audit_id": rival_audit.id, "severity": "high"},
+            ]
+        )
+        self.authenticate("portal_dental", "portal_dental")
+        report = self.url_open(f"/my/contracts/{self.mine.id}/report/2026-09")
+        self.assertEqual(report.status_code, 200)
+        self.assertIn("Published: firewall firmware outdated", report.text)
+        self.assertNotIn("Draft: CEO laptop unencrypted", report.text)
+        self.assertNotIn("Rival", report.text)
