@@ -31,7 +31,12 @@ class AccountMoveLine(models.Model):
         index="btree_not_null",
     )
     msp_hours_entry_id = fields.Many2one(
-        "msp.contract.hours.entry", string="Prepaid Block", readonly=True, copy=False
+        "msp.contract.hours.entry",
+        string="Hours Ledger Line",
+        readonly=True,
+        copy=False,
+        help="The overage or prepaid block this line bills; deleting the draft invoice makes "
+        "it billable again.",
     )
     msp_timesheet_ids = fields.One2many(
         "account.analytic.line", "msp_invoice_line_id", string="Billable Time", readonly=True
@@ -44,11 +49,7 @@ class AccountMove(models.Model):
     def _msp_link_ledger(self):
         """Point the ledger at the invoice lines that billed it (overage, credits, prepaid)."""
         lines = self.line_ids.filtered("msp_line_kind")
-        for line in lines.filtered(lambda ln: ln.msp_line_kind == "overage"):
-            line.msp_hours_period_id.entry_ids.filtered(
-                lambda e: e.kind == "overage" and not e.invoice_line_id
-            ).sudo().write({"invoice_line_id": line.id})
+        for line in lines.filtered(lambda ln: ln.msp_line_kind in ("overage", "prepaid")):
+            line.msp_hours_entry_id.sudo().invoice_line_id = line
         for line in lines.filtered(lambda ln: ln.msp_line_kind == "sla_credit"):
             line.msp_hours_period_id.sudo().credit_line_id = line
-        for line in lines.filtered(lambda ln: ln.msp_line_kind == "prepaid"):
-            line.msp_hours_entry_id.sudo().invoice_line_id = line

@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 ENTRY_KINDS = [
     ("included", "Included hours"),
@@ -47,6 +48,12 @@ class MspContractHoursPeriod(models.Model):
     credit_line_id = fields.Many2one(
         "account.move.line", string="SLA Credit Line", readonly=True, ondelete="set null"
     )
+    credit_due = fields.Boolean(
+        string="SLA Credit Due",
+        readonly=True,
+        help="Settling the month gave an SLA credit: it is billed again if its invoice line "
+        "goes (a draft invoice deleted).",
+    )
     credit_hours = fields.Float(compute="_compute_balance", string="Credited")
     used_hours = fields.Float(compute="_compute_balance", string="Used")
     balance_hours = fields.Float(compute="_compute_balance", string="Balance")
@@ -64,6 +71,24 @@ class MspContractHoursPeriod(models.Model):
                 e.hours for e in entries if e.kind in ("consumption", "reversal")
             )
             period.balance_hours = sum(entries.mapped("hours"))
+
+    def _msp_lock(self):
+        """Lock these months before reading their state or balance.
+
+        Every path that consumes, reverses or settles hours calls this first. It updates the
+        rows (without changing a value), so that PostgreSQL serialises those paths: a second
+        transaction waits for the first, and one that started before the first committed is
+        refused (a serialisation failure, which Odoo retries from the start) instead of
+        deciding on a state or balance that is no longer true."""
+        if not self.ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE msp_contract_hours_period SET write_date = write_date WHERE id IN %s",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["state", "settled_date", "entry_ids", "credit_line_id"])
 
     @api.depends("contract_id", "date_start")
     def _compute_display_name(self):
@@ -260,6 +285,7 @@ class ContractHoursLedger(models.AbstractModel):
         the rest is billed as overage on the next invoice, which says so."""
         self.ensure_one()
         period = self._msp_period(timesheet.date)
+        period._msp_lock()
         entry = self._msp_log_hours(
             period,
             "consumption",
@@ -302,6 +328,7 @@ class ContractHoursLedger(models.AbstractModel):
         )
         if not consumed:
             return False
+        consumed.period_id._msp_lock()
         if consumed.period_id.state == "settled":
             raise UserError(
                 self.env._(
@@ -333,9 +360,19 @@ class ContractHoursLedger(models.AbstractModel):
         """Settle the ended periods of the contract (once each) and return the invoice line
         values they give: overage, late corrections, SLA credits, prepaid blocks."""
         self.ensure_one()
+        self._msp_periods()._msp_lock()
         lines = []
-        # Late time in periods settled earlier: bill what is beyond the balance now.
         for period in self._msp_periods().filtered(lambda p: p.state == "settled"):
+            # What a deleted draft invoice billed for a settled month is billed again.
+            for entry in period.entry_ids.filtered(
+                lambda e: e.kind == "overage" and not e.invoice_line_id
+            ):
+                lines.append(self._msp_overage_line(period, entry))
+            if period.credit_due and not period.credit_line_id:
+                credit = self._msp_sla_credit(period)
+                if credit:
+                    lines.append(credit)
+            # Late time in periods settled earlier: bill what is beyond the balance now.
             if period.balance_hours < -0.001:
                 lines.append(self._msp_overage(period, -period.balance_hours, late=True))
         # The months that ended before this invoice, oldest first.
@@ -351,7 +388,9 @@ class ContractHoursLedger(models.AbstractModel):
             credit = self._msp_sla_credit(period)
             if credit:
                 lines.append(credit)
-            period.write({"state": "settled", "settled_date": invoice_date})
+            period.write(
+                {"state": "settled", "settled_date": invoice_date, "credit_due": bool(credit)}
+            )
         lines += self._msp_prepaid_lines()
         return lines
 
@@ -372,7 +411,6 @@ class ContractHoursLedger(models.AbstractModel):
             month += relativedelta(months=1)
 
     def _msp_overage(self, period, hours, late=False):
-        plan = self.msp_plan_id
         label = self.env._(
             "Overage %(month)s: %(hours).2f h beyond the included hours",
             month=f"{period.date_start:%Y-%m}",
@@ -384,13 +422,19 @@ class ContractHoursLedger(models.AbstractModel):
                 month=f"{period.date_start:%Y-%m}",
                 hours=hours,
             )
-        self._msp_log_hours(period, "overage", hours, period.date_end, note=label)
+        entry = self._msp_log_hours(period, "overage", hours, period.date_end, note=label)
+        return self._msp_overage_line(period, entry)
+
+    def _msp_overage_line(self, period, entry):
+        """The invoice line of an overage ledger line (linked to it once invoiced)."""
+        plan = self.msp_plan_id
         return {
             "product_id": plan.overage_product_id.id,
-            "name": label,
-            "quantity": hours,
+            "name": entry.note,
+            "quantity": entry.hours,
             "price_unit": plan.overage_rate,
             "msp_hours_period_id": period.id,
+            "msp_hours_entry_id": entry.id,
             "msp_contract_id": self.id,
             "msp_line_kind": "overage",
         }

@@ -17,3 +17,4 @@ from . import test_input_limits
 from . import test_hours_ledger_integrity
 from . import test_signed_numbers
 from . import test_isolation
+from . import test_settlement

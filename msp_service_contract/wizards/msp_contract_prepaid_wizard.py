@@ -19,6 +19,7 @@ class MspContractPrepaidWizard(models.TransientModel):
         self.ensure_one()
         contract = self.contract_id
         period = contract._msp_period(self.date)
+        period._msp_lock()
         contract._msp_log_hours(
             period,
             "prepaid",
