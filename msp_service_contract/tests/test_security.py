@@ -30,6 +30,32 @@ class TestSecurityAndBadInput(MspContractCase):
         with self.assertRaises(AccessError):
             self.env["contract.contract"].with_user(self.technician).search([]).read(["msp_mrr"])
 
+    def test_technician_prices_exactly_as_documented(self):
+        """Technicians read no price a customer pays, and the catalogue list price of a
+        product (docs/service-contracts.md, Security)."""
+        contract = self.make_contract()
+        self.product_ws.list_price = 35
+        tech = self.technician
+        self.assertEqual(self.product_ws.with_user(tech).list_price, 35)
+        refused = [
+            (contract.contract_line_ids, ["price_unit"]),
+            (contract, ["msp_mrr"]),
+            (self.plan, ["overage_rate", "sla_credit_percent"]),
+            (self.plan.line_ids, ["price_unit"]),
+        ]
+        invoice = self.invoice(contract, date(2026, 9, 1))
+        refused.append((invoice, ["amount_total"]))
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [Command.create({"product_id": self.product_ws.id})],
+            }
+        )
+        refused.append((order, ["amount_total"]))
+        for records, fields in refused:
+            with self.subTest(model=records._name), self.assertRaises(AccessError):
+                records.with_user(tech).read(fields)
+
     def test_salesperson_who_logs_time_opens_a_confirmed_order(self):
         """Timesheet rights without Project rights: the order form opens (no access error)."""
         seller = new_test_user(
