@@ -112,12 +112,20 @@ class TestAssetMatching(MspItAuditCommon):
         )
 
     def test_spreadsheet_template_loads_once(self):
-        """The documented CSV template goes through the standard import (``load``); loading
-        it again is refused by the serial/MAC uniqueness, not stored twice."""
-        partner = self.env["res.partner"].create({"name": "Northwind Dental", "is_company": True})
+        """The documented CSV template goes through the standard import (``load``) for the
+        customer of the demo data it names; loading it again is refused by the serial/MAC
+        uniqueness, not stored twice."""
         path = Path(__file__).parents[1] / "static/csv/msp_asset_import_template.csv"
         with path.open(newline="") as template:
             header, *rows = list(csv.reader(template))
+        # The shipped template speaks of the demo's customer (a user trying it on demo data
+        # imports devices of a customer that exists); its rows are new devices.
+        partner = self.env.ref("msp_it_audit.demo_partner_northwind")
+        self.assertEqual({row[header.index("partner_id")] for row in rows}, {partner.name})
+        self.assertFalse(
+            self.customer_assets(partner).filtered(lambda a: a.name in {row[0] for row in rows}),
+            "the template's devices are not already in the demo",
+        )
         result = self.env["msp.asset"].load(header, rows)
         self.assertFalse(result["messages"])
         assets = self.env["msp.asset"].browse(result["ids"])
@@ -128,4 +136,7 @@ class TestAssetMatching(MspItAuditCommon):
         self.assertIn(
             "already has an asset with this serial number", again["messages"][0]["message"]
         )
-        self.assertEqual(self.customer_assets(partner), assets)
+        self.assertEqual(
+            self.customer_assets(partner).filtered(lambda a: a.name in {r[0] for r in rows}),
+            assets,
+        )
