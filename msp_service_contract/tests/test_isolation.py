@@ -88,16 +88,14 @@ NOT_CUSTOMER_DATA = {
     "res.partner": "Odoo core: base's portal rule (the user's own commercial entity)",
     "res.users": "Odoo core: users' public name and avatar (portal chatter)",
     "res.company": "the MSP's companies (letterhead of every document)",
-    "sale.order": "Odoo core: sale's portal rule (the user's commercial entity)",
-    "sale.order.line": "Odoo core: sale's portal rule (the user's commercial entity)",
-    "account.move": "Odoo core: account's portal rule (the user's commercial entity)",
-    "account.move.line": "Odoo core: account's portal rule (the user's commercial entity)",
 }
 
 # For each model that holds one customer's records: how to make one for a customer
 # (its contact) and whether the customer itself reads it in the portal.
 CUSTOMER_MODELS = (
     "account.analytic.line",
+    "account.move",
+    "account.move.line",
     "contract.contract",
     "contract.line",
     "contract.modification",
@@ -107,6 +105,8 @@ CUSTOMER_MODELS = (
     "msp.audit",
     "msp.audit.check",
     "msp.audit.finding",
+    "sale.order",
+    "sale.order.line",
 )
 
 # Customer models whose records the customer itself does not read in the portal either
@@ -212,8 +212,28 @@ class TestIsolation(MspContractCase):
         modification = env["contract.modification"].create(
             {"contract_id": contract.id, "date": date(2026, 9, 1), "description": "Price set"}
         )
+        order = env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_line": [Command.create({"product_id": cls.product_flat.id})],
+            }
+        )
+        order.message_subscribe(partner_ids=contact.ids)
+        invoice = env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_line_ids": [
+                    Command.create({"product_id": cls.product_flat.id, "price_unit": 123})
+                ],
+            }
+        )
+        invoice.action_post()
+        invoice.message_subscribe(partner_ids=contact.ids)
         return {
             "account.analytic.line": timesheet,
+            "account.move": invoice,
+            "account.move.line": invoice.line_ids,
             "contract.contract": contract,
             "contract.line": contract.contract_line_ids,
             "contract.modification": modification,
@@ -223,6 +243,8 @@ class TestIsolation(MspContractCase):
             "msp.audit": audit,
             "msp.audit.check": audit.check_line_ids,
             "msp.audit.finding": finding,
+            "sale.order": order,
+            "sale.order.line": order.order_line,
         }
 
     def _portal_readable_models(self):
@@ -273,6 +295,9 @@ class TestIsolation(MspContractCase):
     def test_user_of_one_company_reads_nothing_of_another(self):
         other_company = self.env["res.company"].create({"name": "MSP Two Ltd"})
         self.env.user.company_ids |= other_company
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=other_company, install_demo=False
+        )
         records = self._customer_records(self.rival, self.rival_contact, company=other_company)
         for model, recs in records.items():
             if "company_id" in recs._fields:
