@@ -209,8 +209,15 @@ class MspAsset(models.Model):
     source_date = fields.Datetime(
         string="Source date", readonly=True, help="When an import last changed this asset."
     )
+    # Audits and findings are the auditors' (and sales'): technicians and contract managers
+    # read the covered assets without them.
     audit_ids = fields.Many2many(
-        "msp.audit", "msp_asset_msp_audit_rel", "asset_id", "audit_id", string="Audits"
+        "msp.audit",
+        "msp_asset_msp_audit_rel",
+        "asset_id",
+        "audit_id",
+        string="Audits",
+        groups="sales_team.group_sale_salesman",
     )
     finding_ids = fields.Many2many(
         "msp.audit.finding",
@@ -218,6 +225,7 @@ class MspAsset(models.Model):
         "asset_id",
         "finding_id",
         string="Findings",
+        groups="sales_team.group_sale_salesman",
     )
     software_ids = fields.One2many("msp.asset.software", "asset_id", string="Installed software")
     is_past_eol = fields.Boolean(compute="_compute_is_past_eol", string="Past end of life")

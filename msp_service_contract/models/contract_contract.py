@@ -56,11 +56,17 @@ class ContractContract(models.Model):
         RENEWAL_STATES, string="Renewal", default="active", required=True, tracking=True
     )
     msp_termination_reason = fields.Text(string="Termination Reason", tracking=True)
+    # OCA contract computes currency_id without storing it: MRR and ARR are summed per
+    # currency in pivots and graphs (a monetary measure needs a stored currency), so the
+    # contract's currency is stored beside them.
+    msp_currency_id = fields.Many2one(
+        related="currency_id", store=True, string="MRR Currency", readonly=True
+    )
     msp_mrr = fields.Monetary(
         string="MRR",
         compute="_compute_msp_recurring_revenue",
         store=True,
-        currency_field="currency_id",
+        currency_field="msp_currency_id",
         aggregator="sum",
         help="Monthly recurring revenue of the active recurring lines.",
     )
@@ -68,7 +74,7 @@ class ContractContract(models.Model):
         string="ARR",
         compute="_compute_msp_recurring_revenue",
         store=True,
-        currency_field="currency_id",
+        currency_field="msp_currency_id",
         aggregator="sum",
     )
     msp_audit_id = fields.Many2one("msp.audit", string="Audit", index="btree_not_null")

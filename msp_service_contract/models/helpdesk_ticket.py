@@ -37,14 +37,23 @@ class HelpdeskTicket(models.Model):
         compute="_compute_msp_hours_remaining",
         help="The contract's hours balance for the current month.",
     )
-    msp_timesheet_ids = fields.One2many("account.analytic.line", "msp_ticket_id", string="Time")
+    # Time entries are for the roles that may read them (technicians, managers): an SLA
+    # agent without timesheet rights opens tickets without them.
+    msp_timesheet_ids = fields.One2many(
+        "account.analytic.line",
+        "msp_ticket_id",
+        string="Time",
+        groups="hr_timesheet.group_hr_timesheet_user",
+    )
     msp_timesheet_project_id = fields.Many2one(
         "project.project",
         compute="_compute_msp_timesheet_project_id",
         help="The project the ticket's time is logged on.",
     )
     msp_timesheet_hours = fields.Float(
-        string="Hours Logged", compute="_compute_msp_timesheet_hours"
+        string="Hours Logged",
+        compute="_compute_msp_timesheet_hours",
+        groups="hr_timesheet.group_hr_timesheet_user",
     )
 
     @api.depends(

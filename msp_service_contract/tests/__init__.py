@@ -18,3 +18,4 @@ from . import test_hours_ledger_integrity
 from . import test_signed_numbers
 from . import test_isolation
 from . import test_settlement
+from . import test_click_everything
