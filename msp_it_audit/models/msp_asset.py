@@ -68,9 +68,27 @@ DEVICE_TEXT_FIELDS = (
 )
 # What an import or a sync may change on an asset it matched (empty values change nothing).
 IMPORTED_FIELDS = (*DEVICE_TEXT_FIELDS, "ip_addresses", "eol_date")
-# What sync_assets accepts as text for a device (plus kind and software).
-SYNC_TEXT_FIELDS = ("name", *DEVICE_TEXT_FIELDS)
+# What sync_assets accepts as text for a device (plus kind and software), with the longest
+# text each may be (docs/api.md, section 1).
+SYNC_TEXT_LIMITS = {
+    "name": 128,
+    "hostname": 253,
+    "ip_address": 45,
+    "mac_address": 32,
+    "serial_number": 128,
+    "manufacturer": 128,
+    "hardware_model": 128,
+    "os_name": 128,
+    "os_version": 64,
+}
+SYNC_TEXT_FIELDS = tuple(SYNC_TEXT_LIMITS)
+SYNC_SOFTWARE_LIMITS = {"name": 128, "version": 64, "publisher": 128}
 SYNC_MAX_DEVICES = 5000
+SYNC_MAX_SOFTWARE = 5000
+# Characters no text field may hold (PostgreSQL refuses NUL; the others are never meant).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The largest id PostgreSQL's integer columns hold.
+MAX_ID = 2**31 - 1
 
 
 def normalize_serial(value):
@@ -143,7 +161,12 @@ KEY_NORMALIZERS = {
 class MspAsset(models.Model):
     _name = "msp.asset"
     _description = "Customer IT asset"
-    _inherit = ["msp.customer.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "msp.customer.mixin",
+        "msp.it.audit.input.limits",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "partner_id, kind, name, id"
 
     name = fields.Char(required=True, tracking=True)
@@ -467,7 +490,9 @@ class MspAsset(models.Model):
         :return: ``{"created", "updated", "unchanged": counts, "asset_ids": [id per device]}``
         :raise UserError: on bad input, naming the device; then nothing is written
         """
-        valid_id = isinstance(partner_id, int) and not isinstance(partner_id, bool)
+        valid_id = (
+            isinstance(partner_id, int) and not isinstance(partner_id, bool)
+        ) and 0 < partner_id <= MAX_ID
         partner = self.env["res.partner"].browse(partner_id if valid_id else []).exists()
         if not partner:
             raise UserError(self.env._("Customer %(id)r does not exist.", id=partner_id))
@@ -519,7 +544,7 @@ class MspAsset(models.Model):
         if not isinstance(device, dict):
             refuse(self.env._("expected an object with the device's fields."))
         known = {*SYNC_TEXT_FIELDS, "kind", "software"}
-        unknown = sorted(str(key) for key in device if key not in known)
+        unknown = sorted(str(key)[:64] for key in device if key not in known)
         if unknown:
             refuse(
                 self.env._(
@@ -530,17 +555,23 @@ class MspAsset(models.Model):
             )
         vals = {}
         for name in SYNC_TEXT_FIELDS:
-            value = device.get(name)
-            if value in (None, False, ""):
-                continue
-            if not isinstance(value, str):
-                refuse(self.env._("%(field)s must be text.", field=name))
-            vals[name] = value.strip()
-        kind = device.get("kind") or "workstation"
-        if kind not in kinds:
+            value = self._sync_text(device.get(name), name, SYNC_TEXT_LIMITS[name], refuse)
+            if value:
+                vals[name] = value
+        if vals.get("ip_address") and not normalize_ip(vals["ip_address"]):
             refuse(
                 self.env._(
-                    "kind %(kind)r is not one of %(kinds)s.", kind=kind, kinds=", ".join(kinds)
+                    "ip_address %(value)r is not an IPv4 or IPv6 address.",
+                    value=vals["ip_address"],
+                )
+            )
+        kind = device.get("kind") or "workstation"
+        if not isinstance(kind, str) or kind not in kinds:
+            refuse(
+                self.env._(
+                    "kind %(kind)s is not one of %(kinds)s.",
+                    kind=repr(kind)[:64],
+                    kinds=", ".join(kinds),
                 )
             )
         vals["kind"] = kind
@@ -565,12 +596,72 @@ class MspAsset(models.Model):
         software = device.get("software")
         if software is None:
             return vals, None
-        if not isinstance(software, list) or not all(
-            isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"]
-            for item in software
-        ):
-            refuse(self.env._("software must be a list of objects, each with a name."))
-        return vals, [
-            (item["name"], str(item.get("version") or ""), str(item.get("publisher") or ""))
-            for item in software
-        ]
+        return vals, self._sync_software(software, refuse)
+
+    @api.model
+    def _sync_text(self, value, field, limit, refuse):
+        """A device's text value, stripped; None when empty. Refuses (through ``refuse``)
+        anything but text, text over ``limit`` characters and control characters."""
+        if value is None or value is False:
+            return None
+        if not isinstance(value, str):
+            refuse(
+                self.env._(
+                    "%(field)s must be text, not %(type)s.",
+                    field=field,
+                    type=type(value).__name__,
+                )
+            )
+        value = value.strip()
+        if len(value) > limit:
+            refuse(
+                self.env._(
+                    "%(field)s is %(length)s characters long; at most %(limit)s are allowed.",
+                    field=field,
+                    length=len(value),
+                    limit=limit,
+                )
+            )
+        if _CONTROL_CHARS.search(value):
+            refuse(
+                self.env._(
+                    "%(field)s holds control characters (such as NUL); send plain text.",
+                    field=field,
+                )
+            )
+        return value or None
+
+    @api.model
+    def _sync_software(self, software, refuse):
+        """A device's software list as (name, version, publisher) tuples, or refused."""
+        if not isinstance(software, list) or len(software) > SYNC_MAX_SOFTWARE:
+            refuse(
+                self.env._(
+                    "software must be a list of at most %(limit)s objects, each with a name.",
+                    limit=SYNC_MAX_SOFTWARE,
+                )
+            )
+        items = []
+        for position, item in enumerate(software, 1):
+            if not isinstance(item, dict) or set(item) - set(SYNC_SOFTWARE_LIMITS):
+                refuse(
+                    self.env._(
+                        "software must be a list of objects: item %(position)s is not one "
+                        "with a name and, optionally, a version and a publisher.",
+                        position=position,
+                    )
+                )
+            texts = [
+                self._sync_text(item.get(key), f"software item {position} {key}", limit, refuse)
+                or ""
+                for key, limit in SYNC_SOFTWARE_LIMITS.items()
+            ]
+            if not texts[0]:
+                refuse(
+                    self.env._(
+                        "software item %(position)s has no name.",
+                        position=position,
+                    )
+                )
+            items.append(tuple(texts))
+        return items

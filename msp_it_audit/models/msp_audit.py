@@ -7,7 +7,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
-from ..parsers import ScanFileError, decode_base64_file, parse_glpi_inventory, parse_nmap_xml
+from ..parsers import (
+    ScanFileError,
+    decode_base64_file,
+    file_label,
+    parse_glpi_inventory,
+    parse_nmap_xml,
+)
 from .msp_asset import normalize_ip_key
 
 # Probability-like weight of one unresolved finding in the risk score (docs/it-audit.md).
@@ -21,7 +27,12 @@ DEFAULT_IMPORT_MAX_BYTES = 50 * 1024 * 1024
 class MspAudit(models.Model):
     _name = "msp.audit"
     _description = "IT audit"
-    _inherit = ["msp.customer.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "msp.customer.mixin",
+        "msp.it.audit.input.limits",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_planned desc, id desc"
 
     name = fields.Char(
@@ -356,6 +367,7 @@ class MspAudit(models.Model):
     def _import_file(self, parser, source, file_b64, filename):
         self.ensure_one()
         self.check_access("write")
+        filename = file_label(filename)
         if self.state in ("proposed", "cancelled"):
             raise UserError(
                 self.env._(
@@ -370,8 +382,12 @@ class MspAudit(models.Model):
             raise UserError(self._scan_error_message(error, filename)) from error
         # everything is parsed before anything is written; the savepoint keeps a failure
         # while writing from leaving half an import behind, even if the caller goes on
-        with self.env.cr.savepoint():
-            stats = self._import_hosts(hosts, source)
+        try:
+            with self.env.cr.savepoint():
+                stats = self._import_hosts(hosts, source)
+        except ValidationError as error:
+            # a value out of its range (docs/it-audit.md, "Input limits"), the device named
+            raise ValidationError(self._refused_file_message(error.args[0], filename)) from error
         self._post_import_message(stats, source, filename)
         return stats
 
@@ -415,7 +431,11 @@ class MspAudit(models.Model):
                 limit=params.get("limit"),
             ),
         }
-        message = messages.get(error.code, self.env._("The file was refused."))
+        return self._refused_file_message(
+            messages.get(error.code, self.env._("The file was refused.")), filename
+        )
+
+    def _refused_file_message(self, message, filename):
         if filename:
             message = self.env._("%(file)s: %(message)s", file=filename, message=message)
         return message + "\n" + self.env._("Nothing was imported.")

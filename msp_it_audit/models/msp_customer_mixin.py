@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class MspCustomerMixin(models.AbstractModel):
@@ -43,10 +44,24 @@ class MspCustomerMixin(models.AbstractModel):
 
     @api.model
     def _set_commercial_partner(self, vals_list):
-        partner_ids = {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
-        if not partner_ids:
+        given = [vals["partner_id"] for vals in vals_list if vals.get("partner_id")]
+        if not given:
             return
-        partners = self.env["res.partner"].browse(partner_ids)
+        if not all(
+            isinstance(pid, int) and not isinstance(pid, bool) and 0 < pid < 2**31 for pid in given
+        ):
+            raise ValidationError(
+                self.env._("Customer (partner_id) must be the id of a contact, a whole number.")
+            )
+        partner_ids = set(given)
+        partners = self.env["res.partner"].browse(partner_ids).exists()
+        if len(partners) != len(partner_ids):
+            raise ValidationError(
+                self.env._(
+                    "Customer (partner_id) %(ids)s does not exist.",
+                    ids=", ".join(str(pid) for pid in sorted(partner_ids - set(partners.ids))),
+                )
+            )
         commercial = {p.id: p.commercial_partner_id.id for p in partners}
         for vals in vals_list:
             if vals.get("partner_id"):

@@ -6,13 +6,14 @@ records (plain dicts, see ``common.new_host``) or raises ``ScanFileError``. Noth
 to the database here, so a refused file can never leave half an import behind.
 """
 
-from .common import ScanFileError, decode_base64_file, new_host
+from .common import ScanFileError, decode_base64_file, file_label, new_host
 from .glpi import parse_glpi_inventory
 from .nmap import parse_nmap_xml
 
 __all__ = [
     "ScanFileError",
     "decode_base64_file",
+    "file_label",
     "new_host",
     "parse_glpi_inventory",
     "parse_nmap_xml",

@@ -1,6 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 import binascii
+import re
+
+# Control characters no stored text may hold (PostgreSQL refuses NUL).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class ScanFileError(Exception):
@@ -24,6 +28,8 @@ def decode_base64_file(data, max_bytes):
     """
     if not data:
         raise ScanFileError("empty")
+    if not isinstance(data, (str, bytes)):
+        raise ScanFileError("not_base64")
     if isinstance(data, str):
         data = data.encode("ascii", errors="replace")
     if len(data) // 4 * 3 > max_bytes + 3:
@@ -66,4 +72,9 @@ def text(value, limit=256):
     """A clean single-line string from untrusted input, cut to ``limit`` characters."""
     if value is None or isinstance(value, (dict, list)):
         return ""
-    return " ".join(str(value).split())[:limit]
+    return " ".join(_CONTROL_CHARS.sub(" ", str(value)).split())[:limit]
+
+
+def file_label(filename):
+    """A file name fit for messages: text, one line, at most 255 characters; else None."""
+    return text(filename, 255) or None if isinstance(filename, str) else None

@@ -112,6 +112,39 @@ class TestAssetSync(MspItAuditCommon):
         with self.assertRaisesRegex(UserError, "does not exist"):
             self.env["msp.asset"].with_user(self.auditor).sync_assets("1", [SERVER])
 
+    def test_every_field_is_checked_before_anything_is_written(self):
+        """Types, lengths and characters of every field: a clear UserError naming the device
+        and the field, never a server error, and nothing written."""
+        refused = [
+            ({**LAPTOP, "kind": ["laptop"]}, "Device 2: kind ['laptop'] is not one of"),
+            ({**LAPTOP, "kind": {"a": 1}}, "Device 2: kind"),
+            ({**LAPTOP, "hostname": "h" * 10_000}, "Device 2: hostname is 10000 characters"),
+            ({**LAPTOP, "serial_number": "S" * 10_000}, "Device 2: serial_number is 10000"),
+            ({**LAPTOP, "name": "n" * 1_048_576}, "Device 2: name is 1048576 characters"),
+            ({**LAPTOP, "os_name": "Windows\x00 11"}, "Device 2: os_name holds control"),
+            ({**LAPTOP, "ip_address": "10.0.0.300"}, "Device 2: ip_address '10.0.0.300' is not"),
+            ({**LAPTOP, "manufacturer": 1.5}, "Device 2: manufacturer must be text, not float"),
+            (
+                {**LAPTOP, "software": [{"name": "Office", "version": {"major": 16}}]},
+                "Device 2: software item 1 version must be text, not dict",
+            ),
+            (
+                {**LAPTOP, "software": [{"name": " "}]},
+                "Device 2: software item 1 has no name",
+            ),
+            ({**LAPTOP, "software": [{"name": "x", "licence": "y"}]}, "Device 2: software must"),
+        ]
+        for device, message in refused:
+            self.assertRefusedWhole([SERVER, device], message)
+        with self.assertRaisesRegex(UserError, "does not exist"):
+            self.env["msp.asset"].with_user(self.auditor).sync_assets(10**30, [SERVER])
+
+    def test_blank_values_are_no_values(self):
+        """A name of spaces is no name: the device is named after its host name."""
+        result = self.sync([{**LAPTOP, "name": "   ", "os_name": "  Windows 11  "}])
+        asset = self.env["msp.asset"].browse(result["asset_ids"])
+        self.assertEqual((asset.name, asset.os_name), ("hd-lt07", "Windows 11"))
+
     def test_only_users_who_may_write_assets(self):
         reader = new_test_user(self.env, login="msp_reader", groups="base.group_user")
         with self.assertRaises(AccessError):
