@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-# The mixin first: models below inherit it.
-from . import msp_customer_mixin
+# The mixins first: models below inherit them.
+from . import input_limits, msp_customer_mixin
 
 # isort: split
 from . import (

@@ -4,6 +4,7 @@ from odoo import fields, models
 
 class MspAssetSoftware(models.Model):
     _name = "msp.asset.software"
+    _inherit = ["msp.it.audit.input.limits"]
     _description = "Software installed on an asset"
     _order = "asset_id, name, version, id"
 

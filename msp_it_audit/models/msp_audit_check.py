@@ -8,6 +8,7 @@ class MspAuditCheck(models.Model):
     """One check of an audit's checklist. A failed check raises its finding."""
 
     _name = "msp.audit.check"
+    _inherit = ["msp.it.audit.input.limits"]
     _description = "IT audit check"
     _order = "audit_id, sequence, id"
 

@@ -11,7 +11,7 @@ SEVERITY_ORDER = [key for key, _label in SEVERITIES]
 class MspAuditFinding(models.Model):
     _name = "msp.audit.finding"
     _description = "IT audit finding"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["msp.it.audit.input.limits", "mail.thread", "mail.activity.mixin"]
     _order = "audit_id, severity_rank, id"
     _check_company_auto = True
 

@@ -14,6 +14,7 @@ class MspAuditScanRule(models.Model):
     """
 
     _name = "msp.audit.scan.rule"
+    _inherit = ["msp.it.audit.input.limits"]
     _description = "Scan rule"
     _order = "sequence, id"
 

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 
 class MspAuditTemplate(models.Model):
     _name = "msp.audit.template"
+    _inherit = ["msp.it.audit.input.limits"]
     _description = "IT audit checklist"
     _order = "sequence, name, id"
     _check_company_auto = True

@@ -6,6 +6,7 @@ from .selections import AREAS, SEVERITIES
 
 class MspAuditTemplateItem(models.Model):
     _name = "msp.audit.template.item"
+    _inherit = ["msp.it.audit.input.limits"]
     _description = "IT audit checklist item"
     _order = "template_id, sequence, id"
 

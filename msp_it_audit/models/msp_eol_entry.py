@@ -16,6 +16,7 @@ class MspEolEntry(models.Model):
     """
 
     _name = "msp.eol.entry"
+    _inherit = ["msp.it.audit.input.limits"]
     _description = "Operating system end of life"
     _order = "sequence, id"
 

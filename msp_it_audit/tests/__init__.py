@@ -4,6 +4,7 @@ from . import (
     test_constraints,
     test_glpi_import,
     test_hostile_input,
+    test_input_limits,
     test_msp_it_audit_install,
     test_nmap_import,
     test_portal,

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 
 class MspAuditImportWizard(models.TransientModel):
     _name = "msp.audit.import.wizard"
+    _inherit = ["msp.it.audit.input.limits"]
     _description = "Import a scan or an inventory into an IT audit"
 
     audit_id = fields.Many2one("msp.audit", required=True, ondelete="cascade")

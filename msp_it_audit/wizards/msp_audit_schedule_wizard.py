@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 
 class MspAuditScheduleWizard(models.TransientModel):
     _name = "msp.audit.schedule.wizard"
+    _inherit = ["msp.it.audit.input.limits"]
     _description = "Schedule the IT audit of an opportunity"
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade")
