@@ -19,3 +19,4 @@ from . import test_signed_numbers
 from . import test_isolation
 from . import test_settlement
 from . import test_click_everything
+from . import test_api_fuzz
