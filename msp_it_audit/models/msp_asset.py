@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
+from .input_limits import DEVICE_TEXT_LIMITS, SOFTWARE_TEXT_LIMITS
+
 ASSET_KINDS = [
     ("workstation", "Workstation"),
     ("laptop", "Laptop"),
@@ -69,20 +71,10 @@ DEVICE_TEXT_FIELDS = (
 # What an import or a sync may change on an asset it matched (empty values change nothing).
 IMPORTED_FIELDS = (*DEVICE_TEXT_FIELDS, "ip_addresses", "eol_date")
 # What sync_assets accepts as text for a device (plus kind and software), with the longest
-# text each may be (docs/api.md, section 1).
-SYNC_TEXT_LIMITS = {
-    "name": 128,
-    "hostname": 253,
-    "ip_address": 45,
-    "mac_address": 32,
-    "serial_number": 128,
-    "manufacturer": 128,
-    "hardware_model": 128,
-    "os_name": 128,
-    "os_version": 64,
-}
+# text each may be (docs/api.md, section 1): the assets' own limits (input_limits.py).
+SYNC_TEXT_LIMITS = DEVICE_TEXT_LIMITS
 SYNC_TEXT_FIELDS = tuple(SYNC_TEXT_LIMITS)
-SYNC_SOFTWARE_LIMITS = {"name": 128, "version": 64, "publisher": 128}
+SYNC_SOFTWARE_LIMITS = SOFTWARE_TEXT_LIMITS
 SYNC_MAX_DEVICES = 5000
 SYNC_MAX_SOFTWARE = 5000
 # Characters no text field may hold (PostgreSQL refuses NUL; the others are never meant).
