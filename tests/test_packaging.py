@@ -57,3 +57,16 @@ def test_addon_builds_its_wheel(addon, tmp_path):
         if line.startswith("Requires-Dist:")
     }
     assert requires == WHEEL_REQUIRES[addon]
+
+
+@pytest.mark.parametrize("addon", sorted(WHEEL_REQUIRES))
+def test_every_test_module_is_registered(addon):
+    """pytest finds test files by path, Odoo's own runner (``--test-enable``) only through the
+    tests package's imports: a test module missing there would silently not run under Odoo."""
+    tests = REPO / addon / "tests"
+    imported = set()
+    for node in ast.walk(ast.parse((tests / "__init__.py").read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and not node.module:
+            imported |= {alias.name for alias in node.names}
+    modules = {path.stem for path in tests.glob("test_*.py")}
+    assert modules - imported == set(), f"{addon}/tests/__init__.py does not import them"

@@ -1,5 +1,6 @@
 from . import (
     test_asset_matching,
+    test_asset_sync,
     test_audit_flow,
     test_constraints,
     test_glpi_import,
@@ -7,8 +8,10 @@ from . import (
     test_input_limits,
     test_msp_it_audit_install,
     test_nmap_import,
+    test_nmap_real_files,
     test_portal,
     test_risk_score,
     test_rpc,
     test_security,
+    test_shared_addresses,
 )

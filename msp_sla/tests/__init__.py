@@ -10,6 +10,7 @@ from . import (
     test_no_deadline,
     test_pause,
     test_performance,
+    test_portal,
     test_report,
     test_security,
 )
