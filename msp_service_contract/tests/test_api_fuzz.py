@@ -115,6 +115,28 @@ DEVICE = st.fixed_dictionaries(
 )
 
 
+# A record of the test's data, by name (JSON has no tuples): replaced by its id in the test.
+def ref(*names):
+    return [("ref", name) for name in names]
+
+
+TICKET_VALUES = {
+    "name": either(["Disk C: 95% full", " "]),
+    "description": either(["<p>Alert from monitoring.</p>", "", "<script>x</script>"]),
+    "partner_id": either([*ref("customer", "contact"), 0, 2**31 - 1]),
+    "priority": either(["0", "1", "2", "3", "4", 2]),
+    "msp_asset_id": either([*ref("asset"), 2**31 - 1]),
+    "team_id": either([*ref("team"), 2**31 - 1]),
+    "category_id": either([*ref("category"), -1]),
+}
+REQUIRED = ("name", "description")
+TICKET = st.fixed_dictionaries(
+    {key: TICKET_VALUES[key] for key in REQUIRED},
+    optional={key: value for key, value in TICKET_VALUES.items() if key not in REQUIRED},
+)
+TICKET_CHANGES = st.fixed_dictionaries({}, optional=TICKET_VALUES)
+
+
 def b64(data):
     return base64.b64encode(data).decode()
 
@@ -182,7 +204,18 @@ class TestApiFuzz(MspContractCase):
         cls.audit = cls.env["msp.audit"].create(
             {"partner_id": cls.customer.id, "user_id": cls.rmm.id}
         )
-        cls.ticket = cls.make_ticket()
+        # a ticket the RMM user opened (and follows): one it may write
+        cls.ticket = (
+            cls.env["helpdesk.ticket"]
+            .with_user(cls.rmm)
+            .create(
+                {
+                    "name": "Disk C: 95% full",
+                    "description": "<p>Alert from monitoring.</p>",
+                    "partner_id": cls.customer.id,
+                }
+            )
+        )
 
     def counts(self):
         self.env.flush_all()
@@ -225,6 +258,32 @@ class TestApiFuzz(MspContractCase):
         self.assertClear(lambda: Asset.sync_assets(self.customer.id, devices))
 
     # --- 2. tickets ---------------------------------------------------------------------
+
+    def ticket_values(self, vals):
+        """``vals`` with the test's records named by ``ref`` replaced by their ids."""
+        refs = {
+            "customer": self.customer,
+            "contact": self.user_a,
+            "asset": self.ws1,
+            "team": self.team,
+            "category": self.category_covered,
+        }
+        return {
+            key: refs[value[1]].id if isinstance(value, tuple) else value
+            for key, value in vals.items()
+        }
+
+    @FUZZ
+    @given(vals=TICKET)
+    def test_create_ticket(self, vals):
+        Ticket = self.env["helpdesk.ticket"].with_user(self.rmm)
+        self.assertClear(lambda: Ticket.create([self.ticket_values(vals)]), orm=True)
+
+    @FUZZ
+    @given(vals=TICKET_CHANGES)
+    def test_write_ticket(self, vals):
+        ticket = self.ticket.with_user(self.rmm)
+        self.assertClear(lambda: ticket.write(self.ticket_values(vals)), orm=True)
 
     # --- 3. scan imports ----------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import groupby
 
 SLA_STATUSES = [
@@ -16,6 +16,9 @@ SLA_STATUSES = [
 ]
 # Ticket fields whose change can change the policy that applies.
 POLICY_INPUTS = ("partner_id", "commercial_partner_id", "team_id", "company_id")
+# The largest id PostgreSQL's integer columns hold.
+MAX_ID = 2**31 - 1
+TEXT_TYPES = ("char", "text", "html")
 
 
 class HelpdeskTicket(models.Model):
@@ -114,9 +117,110 @@ class HelpdeskTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._msp_check_values(vals_list, creating=True)
         tickets = super().create(vals_list)
         tickets._msp_sla_start()
         return tickets
+
+    @api.model
+    def _msp_check_values(self, vals_list, creating=False):
+        """Refuse values of the wrong type before anything is written (docs/api.md, section
+        2): a many2one that is not the id of an existing record, a selection value not in its
+        list, text that is not text or holds a NUL character, a required text missing. Odoo's
+        ORM sends such values on to PostgreSQL or to the modules' create (helpdesk_mgmt reads
+        the team first), which fail with a database error or a TypeError that names nothing."""
+        missing = {}
+        for vals in vals_list:
+            for name, value in vals.items():
+                field = self._fields.get(name)
+                if field is None:
+                    continue  # Odoo's ORM refuses an unknown field itself
+                if field.type == "many2one":
+                    if value and not isinstance(value, models.BaseModel):
+                        self._msp_check_id(field, value)
+                        missing.setdefault(field, set()).add(value)
+                elif field.type == "selection":
+                    self._msp_check_selection(field, value)
+                elif field.type in TEXT_TYPES:
+                    self._msp_check_text(field, value)
+            if creating:
+                for field in self._msp_required_texts():
+                    if field.name not in vals and f"default_{field.name}" not in self.env.context:
+                        self._msp_check_text(field, None)
+        for field, ids in missing.items():
+            # sudo: whether the ids exist; reading them stays under the caller's rights
+            found = set(self.env[field.comodel_name].sudo().browse(ids).exists().ids)
+            if ids - found:
+                raise ValidationError(
+                    self.env._(
+                        "Ticket: %(field)s (%(name)s) %(ids)s does not exist: give the id of "
+                        "an existing record (%(model)s) or false.",
+                        field=field.string,
+                        name=field.name,
+                        ids=", ".join(str(i) for i in sorted(ids - found)),
+                        model=field.comodel_name,
+                    )
+                )
+
+    def _msp_required_texts(self):
+        return [
+            field
+            for field in self._fields.values()
+            if field.type in TEXT_TYPES and field.required and field.store and not field.default
+        ]
+
+    @api.model
+    def _msp_value_error(self, field, value, expected):
+        shown = repr(value)
+        raise ValidationError(
+            self.env._(
+                "Ticket: %(field)s (%(name)s) must be %(expected)s; got %(value)s.",
+                field=field.string,
+                name=field.name,
+                expected=expected,
+                value=shown if len(shown) <= 40 else f"{shown[:37]}...",
+            )
+        )
+
+    @api.model
+    def _msp_check_id(self, field, value):
+        if not (isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID):
+            self._msp_value_error(
+                field,
+                value,
+                self.env._(
+                    "the id of a record (%(model)s), a whole number, or false",
+                    model=field.comodel_name,
+                ),
+            )
+
+    @api.model
+    def _msp_check_selection(self, field, value):
+        allowed = field.get_values(self.env)
+        if value in (None, False, "") or (isinstance(value, str) and value in allowed):
+            return
+        self._msp_value_error(
+            field,
+            value,
+            self.env._("one of %(values)s (text)", values=", ".join(map(repr, allowed))),
+        )
+
+    @api.model
+    def _msp_check_text(self, field, value):
+        if value in (None, False):
+            if field.required:
+                raise ValidationError(
+                    self.env._(
+                        "Ticket: %(field)s (%(name)s) is required: give it as text.",
+                        field=field.string,
+                        name=field.name,
+                    )
+                )
+            return
+        if not isinstance(value, str):
+            self._msp_value_error(field, value, self.env._("text"))
+        if "\x00" in value:
+            self._msp_value_error(field, value, self.env._("text without NUL characters"))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_ledger_lines(self):
@@ -148,6 +252,7 @@ class HelpdeskTicket(models.Model):
         return POLICY_INPUTS
 
     def write(self, vals):
+        self._msp_check_values([vals])
         inputs = set(self._msp_sla_policy_inputs())
         if self.env.context.get("msp_sla_no_hook") or not (
             {"stage_id", "priority", "msp_sla_policy_id", *inputs} & vals.keys()

@@ -13,4 +13,5 @@ from . import (
     test_portal,
     test_report,
     test_security,
+    test_ticket_values,
 )
