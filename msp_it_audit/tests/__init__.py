@@ -14,4 +14,5 @@ from . import (
     test_rpc,
     test_security,
     test_shared_addresses,
+    test_value_types,
 )

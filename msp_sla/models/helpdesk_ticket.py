@@ -136,7 +136,10 @@ class HelpdeskTicket(models.Model):
                 if field is None:
                     continue  # Odoo's ORM refuses an unknown field itself
                 if field.type == "many2one":
-                    if value and not isinstance(value, models.BaseModel):
+                    # None, false or 0 is empty; an empty list, text or object is not (Odoo's
+                    # ORM would read it as the values of a new record)
+                    empty = value is None or (isinstance(value, int) and value == 0)
+                    if not (empty or isinstance(value, models.BaseModel)):
                         self._msp_check_id(field, value)
                         missing.setdefault(field, set()).add(value)
                 elif field.type == "selection":
