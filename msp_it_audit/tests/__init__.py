@@ -6,6 +6,7 @@ from . import (
     test_glpi_import,
     test_hostile_input,
     test_input_limits,
+    test_key_migration,
     test_msp_it_audit_install,
     test_nmap_import,
     test_nmap_real_files,
