@@ -216,6 +216,13 @@ class ContractHoursLedger(models.AbstractModel):
         period = self._msp_periods().filtered(lambda p: p.date_start == start)
         if period or not create:
             return period
+        # Two transactions opening the same month would collide on the unique index, an error
+        # Odoo does not retry: the contract's row serialises them (the later one is refused
+        # and retried, then finds the month).
+        self._msp_lock_contracts()
+        period = self._msp_periods().filtered(lambda p: p.date_start == start)
+        if period:
+            return period
         period = Period.create(
             {
                 "contract_id": self.id,
@@ -232,6 +239,24 @@ class ContractHoursLedger(models.AbstractModel):
                 note=self.env._("Included hours"),
             )
         return period
+
+    def _msp_lock_contracts(self):
+        """Lock the contracts' rows (an update that changes no value, see _msp_lock), once
+        per transaction, and forget the periods read before."""
+        # The memo lives as long as the transaction: precommit data is cleared at commit and
+        # at rollback, when the row locks go.
+        locked = self.env.cr.precommit.data.setdefault("msp_locked_contract_ids", set())
+        todo = [cid for cid in self.ids if cid not in locked]
+        if not todo:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE contract_contract SET write_date = write_date WHERE id IN %s",
+                tuple(todo),
+            )
+        )
+        locked.update(todo)
+        self.browse(todo).sudo().invalidate_recordset(["msp_hours_period_ids"])
 
     def _msp_log_hours(self, period, kind, hours, day, **values):
         # sudo: ledger lines are written by the contract's rules only, on behalf of the user
