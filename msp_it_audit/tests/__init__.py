@@ -13,6 +13,7 @@ from . import (
     test_portal,
     test_risk_score,
     test_rpc,
+    test_schedule_wizard,
     test_security,
     test_shared_addresses,
     test_value_types,

@@ -26,7 +26,7 @@ class ReportMonthlyService(models.AbstractModel):
                 ["kind"],
             )
         )
-        period = contract._msp_period(first, create=False)
+        hours = contract._msp_hours_parts(first)[contract.id]
         # The month's tickets: opened in the month, or worked on in it.
         tickets = self.env["helpdesk.ticket"].search(
             [
@@ -58,9 +58,9 @@ class ReportMonthlyService(models.AbstractModel):
         return {
             "contract": contract,
             "sla_rows": sla_rows,
-            "included": period.credit_hours if period else contract.msp_plan_id.included_hours,
-            "used": period.used_hours if period else 0.0,
-            "balance": period.balance_hours if period else contract.msp_plan_id.included_hours,
+            "hours": hours,
+            # what the month left before settling it carried the rest over or let it expire
+            "hours_left": hours["included"] + hours["rollover"] + hours["prepaid"] - hours["used"],
             "tickets": tickets,
             "ticket_hours": {
                 t.id: sum(
