@@ -55,6 +55,15 @@ class TestContractPortal(HttpCase, MspContractCase):
             self.assertNotEqual(response.status_code, 200, url)
             self.assertNotIn("Rival", response.text)
 
+    def test_monthly_report_of_a_month_outside_the_contract_redirects(self):
+        """Only the contract's months, from its start to this month: year 9999 overflowed
+        while the report was rendered (HTTP 500)."""
+        self.authenticate("portal_dental", "portal_dental")
+        for month in ("9999-12", "9999-07", "0001-01", "2025-12", "2100-01", "2026-13"):
+            url = f"/my/contracts/{self.mine.id}/report/{month}"
+            response = self.url_open(url, allow_redirects=False)
+            self.assertIn(response.status_code, (301, 302, 303), url)
+
     def test_monthly_report_shows_only_what_the_customer_may_see(self):
         """The report is rendered with elevated rights: it must still hold only the findings
         of audits published to the customer, and nothing of another customer's."""
