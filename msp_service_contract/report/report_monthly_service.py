@@ -46,11 +46,13 @@ class ReportMonthlyService(models.AbstractModel):
             lambda a: a.eol_date and a.eol_date < horizon and a.state != "retired"
         ).sorted("eol_date")
         # The report goes to the customer (sent, or printed from the portal with elevated
-        # rights): only findings of the audits published to the customer.
+        # rights): only findings of the audits the contract's company published to the
+        # customer.
         findings = self.env["msp.audit.finding"].search(
             [
                 ("audit_id.partner_id", "=", contract.commercial_partner_id.id),
                 ("audit_id.is_published", "=", True),
+                ("company_id", "=", contract.company_id.id),
                 ("state", "in", ("open", "accepted")),
             ],
             order="severity, id",

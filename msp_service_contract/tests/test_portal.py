@@ -92,3 +92,19 @@ class TestContractPortal(HttpCase, MspContractCase):
         self.assertIn("Published: firewall firmware outdated", report.text)
         self.assertNotIn("Draft: CEO laptop unencrypted", report.text)
         self.assertNotIn("Rival", report.text)
+
+    def test_monthly_report_shows_no_finding_of_another_company(self):
+        """The same customer audited by another company of the database (another MSP, or a
+        branch): its findings are not this contract's company's to report."""
+        branch = self.env["res.company"].create({"name": "Other MSP branch"})
+        audit = self.env["msp.audit"].create(
+            {"partner_id": self.customer.id, "is_published": True, "company_id": branch.id}
+        )
+        self.env["msp.audit.finding"].create(
+            {"name": "Branch: NAS exposed", "audit_id": audit.id, "severity": "high"}
+        )
+        self.authenticate("portal_dental", "portal_dental")
+        report = self.url_open(f"/my/contracts/{self.mine.id}/report/2026-09")
+        self.assertEqual(report.status_code, 200)
+        self.assertIn("Monthly Service Report", report.text)
+        self.assertNotIn("Branch: NAS exposed", report.text)
