@@ -14,4 +14,5 @@ from . import (
     test_report,
     test_security,
     test_ticket_values,
+    test_time_left,
 )
