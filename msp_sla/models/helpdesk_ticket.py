@@ -47,6 +47,15 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         help="The next deadline among the running clocks.",
     )
+    msp_sla_due_at = fields.Datetime(
+        string="SLA Due",
+        compute="_compute_msp_sla_status",
+        store=True,
+        index="btree_not_null",
+        help="When the most urgent open target is or was due: the next deadline of the running "
+        "clocks, or the deadline a breached clock still counting has passed. The technician's "
+        "queue is sorted on it (breached first, then the nearest deadline, paused last).",
+    )
     msp_sla_status = fields.Selection(
         SLA_STATUSES,
         string="SLA Status",
@@ -132,6 +141,9 @@ class HelpdeskTicket(models.Model):
         "msp_sla_clock_ids.state",
         "msp_sla_clock_ids.deadline",
         "msp_sla_clock_ids.at_risk_since",
+        "msp_sla_clock_ids.breached_at",
+        "msp_sla_clock_ids.reached_at",
+        "msp_sla_clock_ids.segment_start",
     )
     def _compute_msp_sla_status(self):
         for ticket in self:
@@ -139,6 +151,13 @@ class HelpdeskTicket(models.Model):
             states = set(clocks.mapped("state"))
             running = clocks.filtered(lambda c: c.state == "running")
             ticket.msp_sla_deadline = min(filter(None, running.mapped("deadline")), default=False)
+            overdue = clocks.filtered(
+                lambda c: c.state == "breached" and c.segment_start and not c.reached_at
+            )
+            ticket.msp_sla_due_at = min(
+                filter(None, [ticket.msp_sla_deadline, *overdue.mapped("breached_at")]),
+                default=False,
+            )
             if not clocks:
                 ticket.msp_sla_status = "none"
             elif "breached" in states:

@@ -1,7 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import MspSlaCase, local
 
@@ -63,6 +65,7 @@ class TestSlaTimeLeft(MspSlaCase):
         # Marked breached at 15:00, the clock keeps counting: at 15:40, 5 h 40 min counted.
         breach_due(self.env, local(2030, 1, 7, 15, 0))
         self.assertEqual(ticket.msp_sla_status, "breached")
+        self.assertEqual(ticket.msp_sla_due_at, local(2030, 1, 7, 14, 0))
         self.assertEqual(
             self.time_left(ticket, local(2030, 1, 7, 15, 40)),
             "overdue by 1 h 40 min · Mon 7 Jan 14:00",
@@ -93,3 +96,66 @@ class TestSlaTimeLeft(MspSlaCase):
 
         queries(tickets)  # warms the calendar's cached working windows
         self.assertEqual(queries(tickets[:5]), queries(tickets))
+
+
+@tagged("post_install", "-at_install")
+class TestHelpdeskOpensOnMyQueue(MspSlaCase):
+    """The Helpdesk app opens on the technician's open tickets, the most urgent first."""
+
+    def test_root_menu_opens_my_queue_and_the_dashboard_stays(self):
+        root = self.env.ref("helpdesk_mgmt.helpdesk_ticket_main_menu")
+        action = self.env.ref("msp_sla.helpdesk_ticket_action_my_queue")
+        self.assertEqual(root.action, action)
+        menus = self.env["ir.ui.menu"].with_user(self.agent).load_web_menus(False)
+        self.assertEqual(menus[root.id]["actionID"], action.id, "the app opens the queue")
+        dashboard = self.env.ref("helpdesk_mgmt.helpdesk_ticket_dashboard_menu")
+        self.assertEqual(dashboard.parent_id, root)
+        self.assertEqual(
+            dashboard.action, self.env.ref("helpdesk_mgmt.helpdesk_ticket_dashboard_action")
+        )
+
+    def queue(self, user):
+        """The records the list of the app's action shows ``user``: the action's domain and
+        its context's search defaults (filters of the search view), in the list's order."""
+        action = self.env.ref("msp_sla.helpdesk_ticket_action_my_queue")
+        context = safe_eval(action.context, {"uid": user.id})
+        Ticket = self.env["helpdesk.ticket"].with_user(user)
+        views = Ticket.get_views(
+            [(False, "search"), *[(v.view_id.id, v.view_mode) for v in action.view_ids]]
+        )
+        search = etree.fromstring(views["views"]["search"]["arch"])
+        domain = safe_eval(action.domain or "[]", {"uid": user.id})
+        for key in context:
+            if key.startswith("search_default_"):
+                [node] = search.xpath(f"//filter[@name='{key[15:]}']")
+                domain += safe_eval(node.get("domain"), {"uid": user.id})
+        self.assertEqual(action.view_ids[0].view_mode, "list")
+        list_arch = etree.fromstring(views["views"]["list"]["arch"])
+        kanban_arch = etree.fromstring(views["views"]["kanban"]["arch"])
+        order = list_arch.get("default_order")
+        self.assertEqual(kanban_arch.get("default_order"), order)
+        self.assertFalse(kanban_arch.get("default_group_by"), "one column, most urgent first")
+        return Ticket.search(domain, order=order)
+
+    def test_my_open_tickets_overdue_first_then_nearest_deadline_paused_last(self):
+        self.assertEqual(
+            self.env.ref("msp_sla.helpdesk_ticket_action_my_queue").context,
+            "{'search_default_mytickets': 1, 'search_default_open': 1}",
+        )
+        mine = {"user_id": self.agent.id}
+        self.create_ticket(local(2030, 1, 7, 11, 0), name="later", **mine)
+        self.create_ticket(local(2030, 1, 7, 10, 0), name="sooner", **mine)
+        overdue = self.create_ticket(local(2030, 1, 4, 9, 0), name="overdue", **mine)
+        paused = self.create_ticket(local(2030, 1, 7, 9, 0), name="paused", **mine)
+        self.move(paused, self.stage_waiting, local(2030, 1, 7, 9, 30))
+        closed = self.create_ticket(local(2030, 1, 7, 9, 0), name="closed", **mine)
+        self.move(closed, self.stage_done, local(2030, 1, 7, 9, 30))
+        someone_elses = self.create_ticket(local(2030, 1, 7, 9, 0), name="not mine")
+        breach_due(self.env, local(2030, 1, 7, 12, 0))
+        self.assertEqual(overdue.msp_sla_status, "breached")
+        self.assertFalse(overdue.msp_sla_deadline, "no running clock left with a deadline")
+
+        shown = self.queue(self.agent)
+        self.assertEqual(shown.mapped("name"), ["overdue", "sooner", "later", "paused"])
+        self.assertNotIn(closed, shown)
+        self.assertNotIn(someone_elses, shown)
