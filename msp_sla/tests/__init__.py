@@ -15,4 +15,5 @@ from . import (
     test_security,
     test_ticket_labels,
     test_ticket_values,
+    test_time_left,
 )

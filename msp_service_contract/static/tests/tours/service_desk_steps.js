@@ -26,7 +26,7 @@ export function ticketShowsCoverageAndSla() {
         },
         {
             content: "The SLA deadline is shown",
-            trigger: ".o_form_view .o_field_widget[name='msp_sla_deadline'] span:not(:empty)",
+            trigger: ".o_form_view .o_field_widget[name='msp_sla_time_left'] span:contains(' left · ')",
         },
     ];
 }
