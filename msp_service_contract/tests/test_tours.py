@@ -443,3 +443,4 @@ class TestTimeWithReplyTour(MspTourCase):
         self.assertEqual(set(entries.mapped("msp_coverage")), {"covered"})
         self.assertAlmostEqual(contract.msp_hours_balance, 10 - 0.75)
         self.assertFalse(self.env["msp.ticket.timer"].search([]))
+        self.assertScreenshots("ticket-time-reply")

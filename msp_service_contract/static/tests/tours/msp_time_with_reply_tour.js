@@ -6,6 +6,7 @@
 // (docs/end-to-end.md, "Clicks per task").
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
+import { screenshot } from "@msp_service_contract/../tests/tours/tour_screenshot";
 import { TICKET } from "@msp_service_contract/../tests/tours/service_desk_steps";
 
 // Clicks to send a reply from the open ticket: "Send message", then "Send".
@@ -75,6 +76,11 @@ registry.category("web_tour.tours").add("msp_time_with_reply_tour", {
             click(
                 "Work type: after hours",
                 ".o-mail-Composer .o_msp_work_type button[data-work-type='after_hours']"
+            ),
+            ...screenshot(
+                "ticket-time-reply",
+                ".o-mail-Composer .o_msp_work_type button.active[data-work-type='after_hours']",
+                { height: 900, show: ".o-mail-Composer" }
             ),
             click("Send the reply with its time", ".o-mail-Composer-send:enabled"),
             {
