@@ -74,6 +74,7 @@ class HelpdeskTicket(models.Model):
     msp_timer_start = fields.Datetime(
         string="My Timer Started",
         compute="_compute_msp_timer_start",
+        groups="hr_timesheet.group_hr_timesheet_user",
         help="When the current user's timer on this ticket started (empty: not running).",
     )
 
@@ -222,8 +223,11 @@ class HelpdeskTicket(models.Model):
 
     @api.depends_context("uid")
     def _compute_msp_timer_start(self):
-        timers = self.env["msp.ticket.timer"].search(
-            [("user_id", "=", self.env.uid), ("ticket_id", "in", self.ids)]
+        # sudo: the user's own timers only (the domain), whatever the ticket's company
+        timers = (
+            self.env["msp.ticket.timer"]
+            .sudo()
+            .search([("user_id", "=", self.env.uid), ("ticket_id", "in", self.ids)])
         )
         start_of = {timer.ticket_id.id: timer.date_start for timer in timers}
         for ticket in self:
