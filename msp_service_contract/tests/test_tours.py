@@ -422,8 +422,9 @@ class TestAuditOnSitePhoneTour(MspTourCase):
 @tagged("post_install", "-at_install")
 class TestTimeWithReplyTour(MspTourCase):
     def test_time_with_reply_tour(self):
-        """From the app switcher, a reply with 30 minutes of after-hours work, then the
-        ticket's timer: two normal time entries for the technician's employee, today."""
+        """From the app switcher, a reply with 30 minutes of after-hours work, the ticket's
+        timer, then a note whose wrong time is refused and corrected: three normal time entries
+        for the technician's employee, today."""
         contract = self.make_contract(start=date.today().replace(day=1))
         ticket = self.make_tour_ticket()
 
@@ -431,9 +432,12 @@ class TestTimeWithReplyTour(MspTourCase):
 
         reply = ticket.message_ids.filtered(lambda m: "Rebuilt the Outlook" in str(m.body))
         self.assertEqual(len(reply), 1)
+        note = ticket.message_ids.filtered(lambda m: "Checked the add-ins" in str(m.body))
+        self.assertEqual(len(note), 1, "posted once: the refused tries posted nothing")
         entries = ticket.msp_timesheet_ids.sorted("id")
-        self.assertEqual(len(entries), 2)
-        replied, timed = entries
+        self.assertEqual(len(entries), 3)
+        replied, timed, noted = entries
+        self.assertAlmostEqual(noted.unit_amount, 0.25)
         self.assertAlmostEqual(replied.unit_amount, 0.5)
         self.assertEqual(replied.msp_work_type, "after_hours")
         self.assertEqual(replied.name, "Rebuilt the Outlook profile: it opens again.")
@@ -441,6 +445,6 @@ class TestTimeWithReplyTour(MspTourCase):
         self.assertEqual(entries.employee_id, self.tour_employee)
         self.assertEqual(set(entries.mapped("date")), {date.today()})
         self.assertEqual(set(entries.mapped("msp_coverage")), {"covered"})
-        self.assertAlmostEqual(contract.msp_hours_balance, 10 - 0.75)
+        self.assertAlmostEqual(contract.msp_hours_balance, 10 - 1.0)
         self.assertFalse(self.env["msp.ticket.timer"].search([]))
         self.assertScreenshots("ticket-time-reply")

@@ -133,6 +133,69 @@ registry.category("web_tour.tours").add("msp_time_with_reply_tour", {
                 content: "The timer can start again",
                 trigger: ".o_form_view .o_statusbar_buttons button[name='action_msp_timer_start']",
             },
+            // Wrong time: refused in the browser, or by the server; the note is kept to correct.
+            {
+                content: "Log a note",
+                trigger: ".o-mail-Chatter-topbar button.o-mail-Chatter-logNote",
+                run: "click",
+            },
+            {
+                content: "Write the note",
+                trigger: ".o-mail-Composer-input",
+                run: "edit Checked the add-ins again.",
+            },
+            {
+                content: "A time the composer does not understand",
+                trigger: ".o-mail-Composer .o_msp_time_spent",
+                run: "edit half an hour",
+            },
+            {
+                content: "Send",
+                trigger: ".o-mail-Composer-send:enabled",
+                run: "click",
+            },
+            {
+                content: "The composer says how to enter the time",
+                trigger: ".o_notification:contains('enter minutes (30) or hours and minutes')",
+            },
+            {
+                content: "More than a day",
+                trigger: ".o-mail-Composer .o_msp_time_spent",
+                run: "edit 25:00",
+            },
+            {
+                content: "Send",
+                trigger: ".o-mail-Composer-send:enabled",
+                run: "click",
+            },
+            {
+                content: "The server refuses it",
+                trigger: ".modal .modal-body:contains('24')",
+            },
+            {
+                content: "Close the message",
+                trigger: ".modal .modal-footer .btn-primary",
+                run: "click",
+            },
+            {
+                content: "The note is still there: correct the time",
+                trigger: ".o-mail-Composer .o_msp_time_spent",
+                run: "edit 15",
+            },
+            {
+                content: "Send again",
+                trigger: ".o-mail-Composer-send:enabled",
+                run: "click",
+            },
+            {
+                content: "The note is posted once",
+                trigger: ".o-mail-Message-body:contains('Checked the add-ins again')",
+            },
+            {
+                content: "Its 15 minutes are on the ticket",
+                trigger:
+                    ".o_field_widget[name='msp_timesheet_ids'] .o_data_row:contains('Checked the add-ins again'):contains('00:15')",
+            },
         ];
     },
 });
