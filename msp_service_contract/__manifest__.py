@@ -21,6 +21,7 @@
         "views/contract_contract_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/sale_order_views.xml",
         "views/msp_contract_report_views.xml",
         "views/contract_portal_templates.xml",
@@ -29,6 +30,9 @@
     ],
     "demo": ["demo/msp_service_contract_demo.xml"],
     "assets": {
+        "web.assets_backend": [
+            "msp_service_contract/static/src/**/*",
+        ],
         "web.assets_tests": [
             "msp_service_contract/static/tests/tours/*.js",
         ],

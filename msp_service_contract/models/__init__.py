@@ -12,3 +12,6 @@ from . import msp_asset
 from . import sale_order
 from . import sale_order_line
 from . import contract_invoicing
+from . import msp_ticket_timer
+from . import res_company
+from . import res_config_settings

@@ -5,7 +5,16 @@ from odoo.exceptions import UserError
 from .helpdesk_ticket import COVERAGES
 
 # Fields of a timesheet line whose change moves time in the hours ledger.
-LEDGER_FIELDS = ("unit_amount", "date", "msp_ticket_id")
+LEDGER_FIELDS = ("unit_amount", "date", "msp_ticket_id", "msp_work_type")
+
+# What the technician says the work was. "covered" lets the contract decide (the default: it
+# never makes uncovered work covered); "billable" is work the customer pays for even under a
+# contract (out of scope); "after_hours" is kept on the line for reporting and pricing rules.
+WORK_TYPES = [
+    ("covered", "Covered by contract"),
+    ("billable", "Billable"),
+    ("after_hours", "After hours"),
+]
 
 
 class AccountAnalyticLine(models.Model):
@@ -31,6 +40,15 @@ class AccountAnalyticLine(models.Model):
         "account.move.line", string="Invoiced On", readonly=True, ondelete="set null", copy=False
     )
     msp_ledger_version = fields.Integer(readonly=True, copy=False)
+    msp_work_type = fields.Selection(
+        WORK_TYPES,
+        string="Work Type",
+        default="covered",
+        required=True,
+        help="Covered by contract: the contract's coverage rules decide. Billable: invoiced at "
+        "the plan's rate even when the ticket is covered. After hours: recorded on the entry; "
+        "the contract's coverage rules decide as for covered work.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -103,6 +121,9 @@ class AccountAnalyticLine(models.Model):
             # sudo: coverage reads the customer's contract, which technicians may not read;
             # they see the outcome on the line, not the contract's prices.
             contract, coverage, _reason = line.msp_ticket_id.sudo()._msp_coverage_on(line.date)
+            if line.msp_work_type == "billable":
+                # The technician's word: out-of-scope work, billed and not taken from the hours.
+                coverage = "not_covered"
             in_scope = bool(contract) and coverage in ("covered", "billable")
             billable = (
                 bool(contract)

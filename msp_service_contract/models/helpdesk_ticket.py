@@ -1,5 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from textwrap import shorten
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.mail import html_to_inner_content
 
 from .msp_contract_hours import HOURS_LEFT_HELP, HOURS_LEFT_LABEL, HOURS_PARTS_HELP
 
@@ -8,6 +12,12 @@ COVERAGES = [
     ("billable", "Covered, no hours left: overage"),
     ("not_covered", "Not covered"),
 ]
+# The context keys of a reply or note that logs time (the chatter composer sends them with
+# the message: see static/src/composer_time_patch.js).
+LOG_HOURS_KEY = "msp_log_hours"
+LOG_WORK_TYPE_KEY = "msp_log_work_type"
+# A time entry named after its message keeps the message's first words.
+ENTRY_NAME_LENGTH = 120
 
 
 class HelpdeskTicket(models.Model):
@@ -60,6 +70,12 @@ class HelpdeskTicket(models.Model):
         help="The time logged on the ticket, covered or not.",
         compute="_compute_msp_timesheet_hours",
         groups="hr_timesheet.group_hr_timesheet_user",
+    )
+    msp_timer_start = fields.Datetime(
+        string="My Timer Started",
+        compute="_compute_msp_timer_start",
+        groups="hr_timesheet.group_hr_timesheet_user",
+        help="When the current user's timer on this ticket started (empty: not running).",
     )
 
     @api.depends(
@@ -204,3 +220,124 @@ class HelpdeskTicket(models.Model):
         return super()._msp_tickets_with_ledger_lines() | self.browse(
             [ticket.id for (ticket,) in groups]
         )
+
+    @api.depends_context("uid")
+    def _compute_msp_timer_start(self):
+        # sudo: the user's own timers only (the domain), whatever the ticket's company
+        timers = (
+            self.env["msp.ticket.timer"]
+            .sudo()
+            .search([("user_id", "=", self.env.uid), ("ticket_id", "in", self.ids)])
+        )
+        start_of = {timer.ticket_id.id: timer.date_start for timer in timers}
+        for ticket in self:
+            ticket.msp_timer_start = start_of.get(ticket.id, False)
+
+    # Time logged with a reply or note, and the timer
+
+    def message_post(self, **kwargs):
+        """A reply or note may carry time spent (hours, context ``msp_log_hours``) and a work
+        type (``msp_log_work_type``): the time entry is created first, so refused values post
+        nothing, and in the same transaction as the message."""
+        context = self.env.context
+        hours = context.get(LOG_HOURS_KEY)
+        work_type = context.get(LOG_WORK_TYPE_KEY)
+        if hours is None and work_type is None:
+            return super().message_post(**kwargs)
+        ticket = self.with_context(**{LOG_HOURS_KEY: None, LOG_WORK_TYPE_KEY: None})
+        ticket.ensure_one()
+        # sudo(False): the chatter posts as superuser; the entry is the user's own work and
+        # obeys the timesheet rights.
+        ticket.sudo(False)._msp_log_time(
+            hours, work_type=work_type or "covered", description=kwargs.get("body")
+        )
+        return super(HelpdeskTicket, ticket).message_post(**kwargs)
+
+    def _msp_log_time(self, hours, work_type="covered", description=None):
+        """Log ``hours`` of the current user's work today on the ticket: a normal time entry
+        (coverage, hours ledger and billing apply as to any other). ``description`` (text or
+        HTML) names the entry. Returns the entry."""
+        self.ensure_one()
+        if isinstance(hours, bool) or not isinstance(hours, int | float):
+            raise ValidationError(
+                self.env._(
+                    "Time Spent must be a number of hours, not %(value)r: enter minutes (30) or "
+                    "hours and minutes (1:30).",
+                    value=hours,
+                )
+            )
+        if hours <= 0:
+            # The entry's own limits check the maximum; zero is "nothing to check" for them.
+            raise ValidationError(
+                self.env._(
+                    "Time Spent must be more than 0 (you entered %(value)s hours): enter the "
+                    "minutes (30) or hours and minutes (1:30) you worked.",
+                    value=hours,
+                )
+            )
+        line_model = self.env["account.analytic.line"]
+        work_types = dict(line_model._fields["msp_work_type"]._description_selection(self.env))
+        if work_type not in work_types:
+            raise ValidationError(
+                self.env._(
+                    "Work Type %(value)r is unknown: choose one of %(choices)s.",
+                    value=work_type,
+                    choices=", ".join(work_types.values()),
+                )
+            )
+        employee = self.env.user.employee_id
+        if not employee:
+            raise UserError(
+                self.env._(
+                    "You have no employee in company %(company)s, so your time cannot be "
+                    "logged: ask your HR manager to link your user %(user)s to an employee.",
+                    company=self.env.company.name,
+                    user=self.env.user.name,
+                )
+            )
+        project = self.msp_timesheet_project_id
+        if not project:
+            raise UserError(
+                self.env._(
+                    "The Managed Services project, where ticket time is logged, is missing: "
+                    "ask your administrator to update the Service Contracts module."
+                )
+            )
+        text = " ".join(html_to_inner_content(description or "").split())
+        name = shorten(text, ENTRY_NAME_LENGTH, placeholder="…") or self.env._(
+            "Work on %s", self.name
+        )
+        return line_model.create(
+            {
+                "name": name,
+                "date": fields.Date.context_today(self),
+                "unit_amount": hours,
+                "msp_work_type": work_type,
+                "msp_ticket_id": self.id,
+                "project_id": project.id,
+                "employee_id": employee.id,
+            }
+        )
+
+    def action_msp_timer_start(self):
+        """Start the current user's timer on this ticket (refused on a closed ticket, or
+        while the user's timer runs elsewhere: one timer per user)."""
+        self.ensure_one()
+        timers = self.env["msp.ticket.timer"]
+        timers._msp_check_can_start(self)
+        timers.create({"ticket_id": self.id})
+        return True
+
+    def action_msp_timer_stop(self):
+        """Stop the current user's timer on this ticket and log its time (rounded up by the
+        company's setting)."""
+        self.ensure_one()
+        timer = self.env["msp.ticket.timer"].search(
+            [("user_id", "=", self.env.uid), ("ticket_id", "=", self.id)]
+        )
+        if not timer:
+            raise UserError(
+                self.env._("Your timer is not running on ticket %s: start it first.", self.name)
+            )
+        timer._msp_stop()
+        return True

@@ -55,6 +55,15 @@ class MspTourCase(TourScreenshotMixin, HttpCase, MspContractCase):
             {"name": "Terry Technician", "user_id": cls.tour_technician.id}
         )
 
+    def make_tour_ticket(self):
+        """The covered ticket the technician's tours work on (service_desk_steps.js TICKET)."""
+        return self.make_ticket(
+            name="Outlook keeps crashing on WS-01",
+            msp_asset_id=self.ws1.id,
+            category_id=self.category_covered.id,
+            user_id=self.tour_technician.id,
+        )
+
     def make_auditor(self):
         return new_test_user(
             self.env,
@@ -123,12 +132,7 @@ class MspServiceDeskTourCase(MspTourCase):
         contract = self.make_contract(start=date.today().replace(day=1))
         if queue:
             self.make_queue()
-        ticket = self.make_ticket(
-            name="Outlook keeps crashing on WS-01",
-            msp_asset_id=self.ws1.id,
-            category_id=self.category_covered.id,
-            user_id=self.tour_technician.id,
-        )
+        ticket = self.make_tour_ticket()
         self.assertEqual(ticket.msp_coverage, "covered")
         self.assertEqual(ticket.msp_sla_policy_id, self.policy)
 
@@ -426,3 +430,34 @@ class TestAuditOnSitePhoneTour(MspTourCase):
         self.assertEqual(results, {"MFA on email": "fail", "Restore tested": "pass"})
         self.assertEqual(audit.finding_ids.mapped("name"), ["No multi-factor authentication"])
         self.assertScreenshots("audit-checklist")
+
+
+@tagged("post_install", "-at_install")
+class TestTimeWithReplyTour(MspTourCase):
+    def test_time_with_reply_tour(self):
+        """From the app switcher, a reply with 30 minutes of after-hours work, the ticket's
+        timer, then a note whose wrong time is refused and corrected: three normal time entries
+        for the technician's employee, today."""
+        contract = self.make_contract(start=date.today().replace(day=1))
+        ticket = self.make_tour_ticket()
+
+        self.start_tour("/odoo", "msp_time_with_reply_tour", login="msp_tour_tech")
+
+        reply = ticket.message_ids.filtered(lambda m: "Rebuilt the Outlook" in str(m.body))
+        self.assertEqual(len(reply), 1)
+        note = ticket.message_ids.filtered(lambda m: "Checked the add-ins" in str(m.body))
+        self.assertEqual(len(note), 1, "posted once: the refused tries posted nothing")
+        entries = ticket.msp_timesheet_ids.sorted("id")
+        self.assertEqual(len(entries), 3)
+        replied, timed, noted = entries
+        self.assertAlmostEqual(noted.unit_amount, 0.25)
+        self.assertAlmostEqual(replied.unit_amount, 0.5)
+        self.assertEqual(replied.msp_work_type, "after_hours")
+        self.assertEqual(replied.name, "Rebuilt the Outlook profile: it opens again.")
+        self.assertAlmostEqual(timed.unit_amount, 0.25, msg="rounded up to 15 minutes")
+        self.assertEqual(entries.employee_id, self.tour_employee)
+        self.assertEqual(set(entries.mapped("date")), {date.today()})
+        self.assertEqual(set(entries.mapped("msp_coverage")), {"covered"})
+        self.assertAlmostEqual(contract.msp_hours_balance, 10 - 1.0)
+        self.assertFalse(self.env["msp.ticket.timer"].search([]))
+        self.assertScreenshots("ticket-time-reply")

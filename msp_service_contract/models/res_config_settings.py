@@ -1,0 +1,10 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    msp_timer_rounding_minutes = fields.Integer(
+        related="company_id.msp_timer_rounding_minutes", readonly=False
+    )
