@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 
 from .input_limits import DEVICE_TEXT_LIMITS, SOFTWARE_TEXT_LIMITS
+from .msp_customer_mixin import check_same_customer
 
 ASSET_KINDS = [
     ("workstation", "Workstation"),
@@ -293,6 +294,10 @@ class MspAsset(models.Model):
             stale.flush_recordset(MATCH_KEYS)
             changed += len(stale)
             assets.invalidate_recordset()
+
+    @api.constrains("source_audit_id", "partner_id")
+    def _check_source_audit_customer(self):
+        check_same_customer(self, "source_audit_id", "partner_id")
 
     @api.depends("eol_date")
     def _compute_is_past_eol(self):

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .msp_customer_mixin import check_same_customer
 from .selections import AREAS, SEVERITIES
 
 
@@ -50,6 +51,10 @@ class MspAuditCheck(models.Model):
     _weight_range = models.Constraint(
         "CHECK(weight BETWEEN 1 AND 10)", "The weight of a check is between 1 and 10."
     )
+
+    @api.constrains("finding_id", "audit_id")
+    def _check_finding_customer(self):
+        check_same_customer(self, "finding_id", "audit_id.partner_id", "audit_id.partner_id")
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -3,6 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 
+from .msp_customer_mixin import check_same_customer
 from .selections import AREAS, SEVERITIES
 
 SEVERITY_ORDER = [key for key, _label in SEVERITIES]
@@ -133,6 +134,10 @@ class MspAuditFinding(models.Model):
     def _check_severity(self):
         if any(not finding.severity for finding in self):
             raise self._severity_error()
+
+    @api.constrains("check_id", "audit_id")
+    def _check_check_customer(self):
+        check_same_customer(self, "check_id", "audit_id.partner_id", "audit_id.partner_id")
 
     def action_accept(self):
         self.write({"state": "accepted"})

@@ -3,6 +3,32 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
+def check_same_customer(records, link, customer, target_customer="partner_id"):
+    """Refuse the records whose many2one ``link`` points to a record of another customer than
+    theirs: a customer's record would show the other customer's record (its name, at least)
+    to the customer's portal user, whatever the record rules say. ``customer`` and
+    ``target_customer`` are the paths to the partner of the record and of the target; their
+    commercial entities must be the same. For @api.constrains."""
+    # sudo: compares the customers of records the user links, whatever the user may read
+    for record in records.sudo():
+        target = record[link]
+        if not target:
+            continue
+        own = record.mapped(customer).commercial_partner_id
+        if target.mapped(target_customer).commercial_partner_id != own:
+            env = records.env
+            raise ValidationError(
+                env._(
+                    "%(field)s of %(record)s must be one of its customer's (%(customer)s): "
+                    "%(target)s is not. Choose one of %(customer)s's, or change the customer.",
+                    field=record._fields[link]._description_string(env),
+                    record=record.display_name,
+                    customer=own.display_name or env._("none"),
+                    target=target.display_name,
+                )
+            )
+
+
 class MspCustomerMixin(models.AbstractModel):
     """A record of one customer: its company and the customer's commercial entity.
 

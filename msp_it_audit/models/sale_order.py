@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .msp_customer_mixin import check_same_customer
 
 
 class SaleOrder(models.Model):
@@ -14,3 +16,7 @@ class SaleOrder(models.Model):
         check_company=True,
         help="The audit this proposal was made from.",
     )
+
+    @api.constrains("msp_audit_id", "partner_id")
+    def _check_msp_audit_customer(self):
+        check_same_customer(self, "msp_audit_id", "partner_id")

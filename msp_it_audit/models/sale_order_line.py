@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .msp_customer_mixin import check_same_customer
 
 
 class SaleOrderLine(models.Model):
@@ -28,3 +30,7 @@ class SaleOrderLine(models.Model):
         readonly=True,
         help="A monthly managed-service line of an audit's proposal.",
     )
+
+    @api.constrains("msp_finding_id", "order_id")
+    def _check_msp_finding_customer(self):
+        check_same_customer(self, "msp_finding_id", "order_id.partner_id", "audit_id.partner_id")

@@ -2,6 +2,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.addons.msp_it_audit.models.msp_customer_mixin import check_same_customer
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command, Domain
 
@@ -163,11 +164,14 @@ class ContractContract(models.Model):
         self._msp_limited().contract_line_ids._check_input_limits()
         return result
 
-    @api.constrains("msp_covered_asset_ids", "partner_id")
+    @api.constrains("msp_covered_asset_ids", "msp_covered_user_ids", "partner_id")
     def _check_covered_assets(self):
         for contract in self:
+            customer = contract.partner_id.commercial_partner_id
             foreign = contract.msp_covered_asset_ids.filtered(
-                lambda asset, c=contract: asset.partner_id != c.partner_id.commercial_partner_id
+                lambda asset, c=customer: asset.partner_id != c
+            ) or contract.msp_covered_user_ids.filtered(
+                lambda user, c=customer: user.commercial_partner_id != c
             )
             if foreign:
                 raise ValidationError(
@@ -176,9 +180,14 @@ class ContractContract(models.Model):
                         "customer than %(customer)s.",
                         contract=contract.display_name,
                         assets=", ".join(foreign.mapped("display_name")),
-                        customer=contract.partner_id.commercial_partner_id.display_name,
+                        customer=customer.display_name,
                     )
                 )
+
+    @api.constrains("msp_audit_id", "msp_sale_order_id", "partner_id")
+    def _check_msp_origin_customer(self):
+        check_same_customer(self, "msp_audit_id", "partner_id")
+        check_same_customer(self, "msp_sale_order_id", "partner_id")
 
     @api.constrains("date_start", "date_end")
     def _check_msp_dates(self):

@@ -2,6 +2,7 @@
 from textwrap import shorten
 
 from odoo import api, fields, models
+from odoo.addons.msp_it_audit.models.msp_customer_mixin import check_same_customer
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.mail import html_to_inner_content
 
@@ -77,6 +78,18 @@ class HelpdeskTicket(models.Model):
         groups="hr_timesheet.group_hr_timesheet_user",
         help="When the current user's timer on this ticket started (empty: not running).",
     )
+
+    @api.constrains("msp_asset_id", "duplicate_id", "partner_id")
+    def _check_msp_same_customer(self):
+        # Another customer's asset or ticket would show its name to the customer's portal
+        # user (a many2one is read with its display name, whatever the record rules say).
+        check_same_customer(self, "msp_asset_id", "commercial_partner_id")
+        check_same_customer(self, "duplicate_id", "commercial_partner_id", "commercial_partner_id")
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id_msp_asset(self):
+        if self.msp_asset_id and self.msp_asset_id.partner_id != self.commercial_partner_id:
+            self.msp_asset_id = False
 
     @api.depends(
         "commercial_partner_id",

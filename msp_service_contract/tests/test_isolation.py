@@ -15,7 +15,7 @@ that is until someone has decided who may read its records and given it its rule
 
 from datetime import date
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
@@ -108,6 +108,29 @@ CUSTOMER_MODELS = (
     "sale.order",
     "sale.order.line",
 )
+
+# Many2one fields between customer models that may point to another customer's record, and
+# why that is not a link from one customer's record to another's. (The other many2one fields
+# between customer models refuse it: test_no_record_of_a_customer_points_to_another_customers.)
+PART_OF_ITS_PARENT = "part of its parent: linked to B's, it is B's record, shown to B only"
+CROSS_LINKS_ALLOWED = {
+    ("contract.line", "contract_id"): PART_OF_ITS_PARENT,
+    ("contract.modification", "contract_id"): PART_OF_ITS_PARENT,
+    ("msp.asset.software", "asset_id"): PART_OF_ITS_PARENT,
+    ("msp.audit.check", "audit_id"): PART_OF_ITS_PARENT,
+    ("msp.audit.finding", "audit_id"): PART_OF_ITS_PARENT,
+    ("sale.order.line", "order_id"): PART_OF_ITS_PARENT,
+    ("sale.order.line", "linked_line_id"): "Odoo sale's link between lines of one order",
+    ("account.move.line", "contract_line_id"): "OCA contract bills the contract's invoicing "
+    "partner, which may be another company than the customer (its parent, a reseller)",
+    ("account.move.line", "msp_contract_id"): "the contract billed: its invoicing partner may "
+    "be another company than the customer, as above",
+    ("account.move", "reversed_entry_id"): "Odoo accounting's link, written by its reversal",
+    ("account.move", "auto_post_origin_id"): "Odoo accounting's link, written by its "
+    "recurring entries",
+    ("account.move", "tax_cash_basis_origin_move_id"): "Odoo accounting's link, written by "
+    "its cash basis entries",
+}
 
 # Customer models whose records the customer itself does not read in the portal either
 # (time entries are shown as hours on the contract page and report, not as records).
@@ -291,6 +314,75 @@ class TestIsolation(MspContractCase):
                 self.assertEqual(own, recs.with_user(self.portal_b), f"B reads its own {model}")
         self.assertReadsNone(self.portal_a, self.records_b, "portal A")
         self.assertReadsNone(self.portal_b, self.records_a, "portal B")
+
+    def test_a_ticket_is_on_an_asset_of_its_own_customer(self):
+        """An integration user created a ticket for A's contact on B's asset: A's portal user
+        then read B's asset name on it."""
+        theirs = self.records_b["msp.asset"]
+        integration = new_test_user(
+            self.env, login="iso_rmm", groups="helpdesk_mgmt.group_helpdesk_user"
+        )
+        Ticket = self.env["helpdesk.ticket"].with_user(integration)
+        values = {
+            "name": "Disk full",
+            "description": "<p>Alert</p>",
+            "partner_id": self.user_a.id,
+            "msp_asset_id": theirs.id,
+        }
+        with self.assertRaises(ValidationError) as caught:  # in a savepoint, like a request
+            Ticket.create(values)
+        self.assertRegex(
+            str(caught.exception),
+            rf"^Asset of \S+ - Disk full must be one of its customer's \({self.customer.name}\): "
+            rf"{theirs.name} is not\.",
+        )
+        self.assertFalse(self.env["helpdesk.ticket"].search([("name", "=", "Disk full")]))
+        mine = self.records_a["helpdesk.ticket"]
+        with self.assertRaises(ValidationError):
+            mine.with_user(integration).write({"msp_asset_id": theirs.id})
+        # Its own customer's asset is fine; another customer for the ticket is not.
+        mine.msp_asset_id = self.records_a["msp.asset"]
+        with self.assertRaises(ValidationError):
+            mine.partner_id = self.rival_contact
+        # Nor may a contract cover another customer's users.
+        with self.assertRaises(ValidationError) as caught:
+            self.records_a["contract.contract"].msp_covered_user_ids = self.rival_contact
+        self.assertIn(f"cannot cover {self.rival_contact.display_name}", str(caught.exception))
+
+    def test_no_record_of_a_customer_points_to_another_customers(self):
+        """Guard of the class: a record of customer A that points to one of customer B's
+        (a ticket on B's asset) shows B's record's name to A's portal user, whatever the
+        record rules say. Every many2one from a customer model to a customer model refuses
+        such a link (each attempt raises), or is listed in CROSS_LINKS_ALLOWED with the
+        reason it is not one."""
+        linked = []
+        # Records the customer does not read in the portal show it nothing either.
+        for model in sorted(set(CUSTOMER_MODELS) - NOT_SHOWN_TO_THE_CUSTOMER):
+            for name, field in self.env[model]._fields.items():
+                if (
+                    field.type != "many2one"
+                    or field.comodel_name not in CUSTOMER_MODELS
+                    or not field.store
+                    or field.compute
+                    or (model, name) in CROSS_LINKS_ALLOWED
+                ):
+                    continue
+                mine = self.records_a[model][:1]
+                theirs = self.records_b[field.comodel_name][:1]
+                try:
+                    with self.env.cr.savepoint():
+                        mine.write({name: theirs.id})
+                        self.env.flush_all()
+                except UserError:
+                    self.env.invalidate_all()
+                    self.assertNotEqual(mine[name], theirs, f"{model}.{name}")
+                else:
+                    linked.append(f"{model}.{name}")
+        self.assertFalse(
+            linked,
+            "these fields let a customer's record point to another customer's: refuse it "
+            "with a constraint, or explain in CROSS_LINKS_ALLOWED why it is not a cross link",
+        )
 
     def test_user_of_one_company_reads_nothing_of_another(self):
         other_company = self.env["res.company"].create({"name": "MSP Two Ltd"})
