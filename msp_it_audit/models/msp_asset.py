@@ -101,11 +101,15 @@ def normalize_mac(value):
 
 
 def normalize_hostname(value):
-    """The short host name in lower case (``PC-01.corp.example`` is ``pc-01``)."""
+    """The short host name in lower case (``PC-01.corp.example`` is ``pc-01``). A placeholder
+    is no name, with a domain or without (``localhost.lan`` is ``localhost``)."""
     name = (value or "").strip().lower().rstrip(".")
     if name in JUNK_HOSTNAMES or normalize_ip(name):
         return False  # an address is not a name
-    return name.split(".", 1)[0] or False
+    short = name.split(".", 1)[0]
+    if short in JUNK_HOSTNAMES:
+        return False
+    return short
 
 
 def normalize_ip(value):

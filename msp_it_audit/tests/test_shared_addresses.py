@@ -5,7 +5,7 @@ import json
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
-from ..models.msp_asset import normalize_ip_key
+from ..models.msp_asset import normalize_hostname, normalize_ip_key
 from ..parsers import parse_nmap_xml
 from .common import MspItAuditCommon
 
@@ -158,6 +158,27 @@ class TestSharedAddresses(MspItAuditCommon):
             (asset.hostname, asset.ip_address, asset.serial_number, asset.os_name),
             ("acct-pc", "10.0.0.7", "CZC1234567", "Ubuntu 24.04"),
         )
+
+    def test_placeholder_host_names_with_a_domain_never_merge_devices(self):
+        """'localhost.lan' and 'localhost.home' are both 'localhost' once the domain is cut:
+        a placeholder too, never a key that makes two devices one."""
+        Asset = self.env["msp.asset"]
+        router = Asset.sync_assets(
+            self.customer.id,
+            [{"name": "Router A", "hostname": "localhost.lan", "ip_address": "192.168.1.1"}],
+        )
+        nas = Asset.sync_assets(
+            self.customer.id,
+            [{"name": "NAS B", "hostname": "localhost.home", "ip_address": "192.168.1.20"}],
+        )
+        self.assertNotEqual(router["asset_ids"], nas["asset_ids"])
+        self.assertEqual(
+            sorted(Asset.browse(router["asset_ids"] + nas["asset_ids"]).mapped("name")),
+            ["NAS B", "Router A"],
+        )
+        self.assertFalse(normalize_hostname("localhost.lan"))
+        self.assertFalse(normalize_hostname("Unknown.lan."))
+        self.assertEqual(normalize_hostname("PC-01.corp.example"), "pc-01")
 
     def test_sync_refuses_a_device_known_only_by_shared_values(self):
         with self.assertRaisesRegex(UserError, "Device 2: it has no serial number"):
