@@ -143,7 +143,9 @@ class SaleOrder(models.Model):
     def _msp_check_renewal_quotations(self):
         """A renewal quotation renews the term it quoted, once, while the contract runs."""
         for order in self:
-            contract = order.msp_renewal_contract_id
+            # sudo: salespeople confirm renewal quotations without the right to read contracts;
+            # only the contract's renewal state and term end are read
+            contract = order.msp_renewal_contract_id.sudo()
             if (
                 contract.msp_renewal_state not in ("active", "renewal_due", "renewed")
                 or contract.msp_term_end != order.msp_renewal_term_end
@@ -168,11 +170,11 @@ class SaleOrder(models.Model):
         # sudo: confirming the renewal quotation (the customer's portal signature or a
         # salesperson) is what renews the contract; neither manages contracts themselves
         contract = self.msp_renewal_contract_id.sudo()
-        prices = {
-            line.msp_renewal_line_id.sudo(): line.price_unit
-            for line in self.order_line
-            if line.msp_renewal_line_id.contract_id == contract
-        }
+        prices = {}
+        for line in self.order_line:
+            contract_line = line.msp_renewal_line_id.sudo()
+            if contract_line.contract_id == contract:
+                prices[contract_line] = line.price_unit
         contract._msp_renew(prices=prices, order=self)
 
     def _msp_create_contracts(self):

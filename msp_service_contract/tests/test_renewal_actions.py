@@ -241,6 +241,18 @@ class TestRenewalQuotation(MspRenewalActionCase):
         self.assertEqual(self.contract.msp_term_end, date(2026, 12, 31))
         self.assertEqual(len(self.renewals_logged()), 1)
 
+    def test_a_salesperson_without_contract_rights_confirms_the_renewal(self):
+        seller = new_test_user(
+            self.env, login="msp_seller", groups="sales_team.group_sale_salesman_all_leads"
+        )
+        self.assertFalse(self.env["contract.contract"].with_user(seller).has_access("read"))
+        with freeze_time("2025-11-05"):
+            order = self.quote()
+            self.env.invalidate_all()  # read again, with the salesperson's rights
+            order.with_user(seller).action_confirm()
+        self.assertEqual(self.contract.msp_renewal_state, "renewed")
+        self.assertEqual(self.prices()[self.product_flat], 515)
+
     def test_a_quotation_for_a_term_already_renewed_is_cancelled_and_refused(self):
         with freeze_time("2025-11-05"):
             order = self.quote()
