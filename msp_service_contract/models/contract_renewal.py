@@ -461,6 +461,13 @@ class ContractContract(models.Model):
         e-mail to the customer, with the link to sign it in the portal."""
         self.ensure_one()
         self._msp_check_renewal_actionable()
+        if not self.env["sale.order"].has_access("create"):
+            raise UserError(
+                self.env._(
+                    "Sending a renewal quotation needs the right to make quotations (Sales): "
+                    "ask an administrator, or use Renew Now."
+                )
+            )
         order = (
             self.msp_renewal_order_ids.filtered(
                 lambda o: (

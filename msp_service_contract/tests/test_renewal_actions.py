@@ -241,6 +241,14 @@ class TestRenewalQuotation(MspRenewalActionCase):
         self.assertEqual(self.contract.msp_term_end, date(2026, 12, 31))
         self.assertEqual(len(self.renewals_logged()), 1)
 
+    def test_a_quotation_needs_sales_rights(self):
+        with (
+            freeze_time("2025-11-05"),
+            self.assertRaisesRegex(UserError, "right to make quotations"),
+        ):
+            self.contract.with_user(self.manager).action_msp_send_renewal_quotation()
+        self.assertFalse(self.contract.msp_renewal_order_ids)
+
     def test_a_salesperson_without_contract_rights_confirms_the_renewal(self):
         seller = new_test_user(
             self.env, login="msp_seller", groups="sales_team.group_sale_salesman_all_leads"
