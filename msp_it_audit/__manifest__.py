@@ -2,7 +2,7 @@
 {
     "name": "MSP IT Audit",
     "summary": "From the sales call to an IT audit to a priced proposal",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "MSP Suite contributors",

@@ -21,6 +21,7 @@
         "views/msp_service_plan_views.xml",
         "views/contract_contract_views.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/msp_contract_report_views.xml",
         "views/contract_portal_templates.xml",

@@ -216,3 +216,46 @@ def test_time_deleted_while_its_month_is_settled_stays_billed_and_kept(registry,
         period, hours = _september(env, world)
         assert "reversal" not in hours
         assert round(period.balance_hours, 2) == 0.0, "the 2 h overage stands for real time"
+
+
+def test_the_month_itself_is_locked_while_it_is_settled(registry, world):
+    """A month used to the hour settles without writing to the ledger (nothing to carry,
+    expire or bill): only the month's own lock keeps time from being logged in it meanwhile."""
+    with registry.cursor() as cr:
+        env = _env(cr, world["company"])
+        _log(env, world, date(2026, 9, 8), 10.0)
+        env["contract.contract"].browse(world["contract"])._msp_period(OCTOBER)
+    with registry.cursor() as cr_run, registry.cursor() as cr_tech:
+        run, tech = _env(cr_run, world["company"]), _env(cr_tech, world["company"])
+        assert _settle(run, world, OCTOBER) == []
+        cr_tech.execute("SET LOCAL lock_timeout = '300ms'")
+        with pytest.raises(psycopg2.errors.LockNotAvailable):
+            _log(tech, world, date(2026, 9, 9), 1.0)
+        cr_tech.rollback()
+        cr_run.commit()
+        _log(tech, world, date(2026, 9, 9), 1.0)  # Odoo's retry, after the settlement
+        cr_tech.commit()
+    with registry.cursor() as cr:
+        period, hours = _september(_env(cr, world["company"]), world)
+        assert period.state == "settled"
+        assert hours["consumption"] == -11.0
+
+
+def test_two_sessions_opening_the_same_month_are_serialised(registry, world):
+    """The first time of a new month opens its period: a second session doing the same is
+    refused with a serialisation failure (which Odoo retries), not a unique-index error."""
+    with registry.cursor() as cr_a, registry.cursor() as cr_b:
+        env_a, env_b = _env(cr_a, world["company"]), _env(cr_b, world["company"])
+        env_b["helpdesk.ticket"].browse(world["ticket"]).read(["name"])
+        _log(env_a, world, date(2026, 10, 5), 1.0)
+        cr_a.commit()
+        with pytest.raises(psycopg2.errors.SerializationFailure):
+            _log(env_b, world, date(2026, 10, 6), 2.0)
+        cr_b.rollback()
+        _log(env_b, world, date(2026, 10, 6), 2.0)
+        cr_b.commit()
+    with registry.cursor() as cr:
+        contract = _env(cr, world["company"])["contract.contract"].browse(world["contract"])
+        october = contract.msp_hours_period_ids.filtered(lambda p: p.date_start == OCTOBER)
+        assert len(october) == 1
+        assert round(october.balance_hours, 2) == 7.0

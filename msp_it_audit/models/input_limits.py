@@ -20,6 +20,8 @@ MAX_QUANTITY = 100_000  # hours, users
 MAX_PRICE = 10_000_000
 MAX_TEXT = 10_000
 MAX_HTML = 100_000
+# The largest id PostgreSQL's integer columns hold.
+MAX_ID = 2**31 - 1
 
 
 class Bound(NamedTuple):
@@ -128,6 +130,22 @@ LIMITS = {
 }
 
 
+def is_record_id(value):
+    """Whether ``value`` can be the id of a record: a whole number PostgreSQL's integer
+    columns hold."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def is_no_record(value):
+    """Whether ``value`` is what a many2one takes as empty (None, false, 0) or a record: not
+    an empty list, text or object, which Odoo's ORM would read as values of a new record."""
+    return (
+        value is None
+        or (isinstance(value, int) and value == 0)
+        or isinstance(value, models.BaseModel)
+    )
+
+
 def _comparable(bound, value):
     """What to compare of ``value``: a number, a date or a length; None when there is
     nothing to check (empty, or a value the ORM refuses by itself)."""
@@ -222,13 +240,74 @@ class MspItAuditInputLimits(models.AbstractModel):
             ((field, limits[field], value) for field, value in vals.items() if field in limits),
         )
 
+    @api.model
+    def _refuse_type(self, vals, field, value, expected):
+        shown = repr(value)
+        raise ValidationError(
+            self.env._(
+                "%(record)s: %(field)s must be %(expected)s; got %(value)s.",
+                record=self._limits_subject(vals.get("name")),
+                field=field._description_string(self.env),
+                expected=expected,
+                value=shown if len(shown) <= 40 else f"{shown[:37]}...",
+            )
+        )
+
+    @api.model
+    def _check_value_types(self, vals_list):
+        """A many2one is given as the id of an existing record (or empty), a text as text
+        without NUL characters: Odoo's ORM hands anything else on to PostgreSQL, whose error
+        names nothing (a list or an object, a number past its integers, an id that does not
+        exist)."""
+        given = {}
+        for vals in vals_list:
+            for name, value in vals.items():
+                field = self._fields.get(name)
+                if field is None:
+                    continue  # Odoo's ORM refuses an unknown field itself
+                if field.type == "many2one" and not is_no_record(value):
+                    if not is_record_id(value):
+                        self._refuse_type(
+                            vals,
+                            field,
+                            value,
+                            self.env._(
+                                "the id of a record (%(model)s), a whole number, or empty",
+                                model=field.comodel_name,
+                            ),
+                        )
+                    given.setdefault(field, set()).add(value)
+                elif field.type in ("char", "text", "html") and value not in (None, False):
+                    if not isinstance(value, str):
+                        self._refuse_type(vals, field, value, self.env._("text"))
+                    if "\x00" in value:
+                        self._refuse_type(
+                            vals, field, value, self.env._("text without NUL characters")
+                        )
+        for field, ids in given.items():
+            # sudo: whether the ids exist; reading them stays under the caller's rights
+            unknown = ids - set(self.env[field.comodel_name].sudo().browse(ids).exists().ids)
+            if unknown:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s: %(field)s %(ids)s does not exist: give the id of an "
+                        "existing record (%(model)s).",
+                        record=self._description,
+                        field=field._description_string(self.env),
+                        ids=", ".join(map(str, sorted(unknown))),
+                        model=field.comodel_name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_value_types(vals_list)
         for vals in vals_list:
             self._check_limit_values(vals)
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_value_types([vals])
         if vals.keys() & LIMITS[self._name].keys():
             self._check_limit_values(vals, self.display_name if len(self) == 1 else None)
         return super().write(vals)

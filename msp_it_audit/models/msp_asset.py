@@ -267,6 +267,33 @@ class MspAsset(models.Model):
             asset.hostname_key = normalize_hostname(asset.hostname)
             asset.ip_key = normalize_ip_key(asset.ip_address)
 
+    @api.model
+    def _recompute_match_keys(self, batch_size=1000):
+        """Compute again the stored matching keys of every asset, archived ones included, in
+        batches of ``batch_size``: for assets stored before a change of the rules (since
+        19.0.1.1.0, loopback, link-local and other shared addresses and placeholder host
+        names are no key; assets stored before kept theirs until their address changed).
+        Only the assets whose keys differ are written. Returns how many were."""
+        Asset = self.with_context(active_test=False)
+        key_fields = [self._fields[name] for name in MATCH_KEYS]
+        changed, last_id = 0, 0
+        while True:
+            assets = Asset.search([("id", ">", last_id)], order="id", limit=batch_size)
+            if not assets:
+                return changed
+            last_id = assets[-1].id
+            stale = assets.filtered(
+                lambda asset: (
+                    self._match_keys({name: asset[name] for name in KEY_NORMALIZERS})
+                    != {key: asset[key] for key in MATCH_KEYS}
+                )
+            )
+            for field in key_fields:
+                self.env.add_to_compute(field, stale)
+            stale.flush_recordset(MATCH_KEYS)
+            changed += len(stale)
+            assets.invalidate_recordset()
+
     @api.depends("eol_date")
     def _compute_is_past_eol(self):
         today = fields.Date.context_today(self)

@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 
 from ..parsers import (
@@ -14,6 +14,7 @@ from ..parsers import (
     parse_glpi_inventory,
     parse_nmap_xml,
 )
+from .input_limits import is_record_id
 from .msp_asset import normalize_ip_key
 
 # Probability-like weight of one unresolved finding in the risk score (docs/it-audit.md).
@@ -200,10 +201,34 @@ class MspAudit(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_auditor_assignment(vals_list)
         for vals in vals_list:
             if vals.get("name", "New") == "New":
                 vals["name"] = self.env["ir.sequence"].next_by_code("msp.audit") or "New"
         return super().create(vals_list)
+
+    @api.model
+    def _check_auditor_assignment(self, vals_list):
+        """An auditor creates audits for themselves or for nobody (the record rule
+        msp_audit_rule_user): say so before the insert, naming the field, instead of the
+        access error Odoo raises once the audit is written."""
+        if self.env.su or self.env.user.has_group("msp_it_audit.msp_it_audit_group_manager"):
+            return
+        for vals in vals_list:
+            auditor, lead_id = vals.get("user_id", self.env.uid), vals.get("lead_id")
+            if not is_record_id(auditor) or auditor == self.env.uid:
+                continue  # no auditor, or not an id: the relation check that follows says so
+            # sudo: whose opportunity it is, not what it says
+            lead = self.env["crm.lead"].sudo().browse(lead_id if is_record_id(lead_id) else [])
+            if lead.exists().user_id != self.env.user:
+                raise AccessError(
+                    self.env._(
+                        "Auditor (user_id): you may create audits for yourself or for nobody, "
+                        "not for another user (id %(user)s). An IT audit administrator "
+                        "assigns audits to other auditors.",
+                        user=auditor,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Stages
@@ -653,7 +678,14 @@ class MspAudit(models.Model):
 
     def action_create_proposal(self):
         """Create the quotation of a done audit, link it and update the opportunity."""
-        self.ensure_one()
+        if len(self) != 1:
+            raise UserError(
+                self.env._(
+                    "Create the proposal of one audit at a time (ids: one audit), not of "
+                    "%(count)s.",
+                    count=len(self),
+                )
+            )
         if self.state != "done":
             raise UserError(
                 self.env._(

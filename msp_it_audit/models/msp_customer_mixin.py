@@ -35,6 +35,10 @@ class MspCustomerMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if "default_partner_id" not in self.env.context and any(
+            "partner_id" not in vals for vals in vals_list
+        ):
+            self._refuse_no_customer()
         self._set_commercial_partner(vals_list)
         return super().create(vals_list)
 
@@ -43,7 +47,18 @@ class MspCustomerMixin(models.AbstractModel):
         return super().write(vals)
 
     @api.model
+    def _refuse_no_customer(self):
+        raise ValidationError(
+            self.env._(
+                "%(record)s: Customer (partner_id) is required: give the id of the customer.",
+                record=self._description,
+            )
+        )
+
+    @api.model
     def _set_commercial_partner(self, vals_list):
+        if any("partner_id" in vals and not vals["partner_id"] for vals in vals_list):
+            self._refuse_no_customer()
         given = [vals["partner_id"] for vals in vals_list if vals.get("partner_id")]
         if not given:
             return

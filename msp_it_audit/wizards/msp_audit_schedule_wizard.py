@@ -15,9 +15,13 @@ class MspAuditScheduleWizard(models.TransientModel):
         "res.users",
         string="Auditor",
         required=True,
-        domain=lambda self: [
-            ("all_group_ids", "in", self.env.ref("msp_it_audit.msp_it_audit_group_user").id)
-        ],
+        compute="_compute_auditor_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain=lambda self: self._auditor_domain(),
+        help="By default the auditor of the opportunity's last audit, else the only auditor, "
+        "else you if you are an auditor.",
     )
     date_planned = fields.Datetime(
         string="Planned on", required=True, default=lambda self: self._default_date_planned()
@@ -28,6 +32,34 @@ class MspAuditScheduleWizard(models.TransientModel):
         default=lambda self: self.env["msp.audit.template"].search([], limit=1),
     )
     note = fields.Text()
+
+    @api.model
+    def _auditor_domain(self):
+        return [
+            ("all_group_ids", "in", self.env.ref("msp_it_audit.msp_it_audit_group_user").id),
+            ("share", "=", False),
+        ]
+
+    @api.depends("lead_id")
+    def _compute_auditor_id(self):
+        auditors = self.env["res.users"].search(self._auditor_domain(), limit=2)
+        is_auditor = self.env.user.has_group("msp_it_audit.msp_it_audit_group_user")
+        for wizard in self:
+            # sudo: the salesperson may read the opportunity's audits; only the auditor of the
+            # last one is taken, and only while that user is still an auditor
+            last = (
+                self.env["msp.audit"].sudo().search([("lead_id", "=", wizard.lead_id.id)], limit=1)
+                if wizard.lead_id.id
+                else self.env["msp.audit"]
+            ).user_id.sudo(False)
+            if wizard.auditor_id:
+                wizard.auditor_id = wizard.auditor_id
+            elif last and last.active and last.has_group("msp_it_audit.msp_it_audit_group_user"):
+                wizard.auditor_id = last
+            elif len(auditors) == 1:
+                wizard.auditor_id = auditors
+            else:
+                wizard.auditor_id = self.env.user if is_auditor else False
 
     @api.model
     def _default_date_planned(self):

@@ -17,14 +17,20 @@ class MspPortalContract(PortalContract):
                 .sudo()
                 .search([("msp_contract_id", "=", contract.id), ("closed", "=", False)], limit=50)
             )
-            first = fields.Date.context_today(contract).replace(day=1)
-            start = contract.date_start.replace(day=1) if contract.date_start else first
+            start, first = self._msp_report_months(contract)
             values["msp_report_months"] = [
                 month
                 for month in (first - relativedelta(months=n) for n in range(1, 7))
                 if month >= start
             ]
         return values
+
+    def _msp_report_months(self, contract):
+        """The first days of the first and the last month the contract's monthly report may
+        cover: from the month it started to this month."""
+        current = fields.Date.context_today(contract).replace(day=1)
+        start = contract.date_start.replace(day=1) if contract.date_start else current
+        return start, current
 
     @http.route(
         ["/my/contracts/<int:contract_id>/report/<string:month>"],
@@ -39,6 +45,9 @@ class MspPortalContract(PortalContract):
             )
             first = fields.Date.to_date(f"{month}-01")
         except (AccessError, MissingError, ValueError):
+            return request.redirect("/my")
+        start, current = self._msp_report_months(contract_sudo)
+        if not start <= first <= current:  # not a month of this contract
             return request.redirect("/my")
         content, file_format = (
             request.env["ir.actions.report"]

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command, Domain
 
+from .msp_contract_hours import HOURS_LEFT_HELP, HOURS_LEFT_LABEL, HOURS_PARTS_HELP
+
 RENEWAL_STATES = [
     ("active", "Active"),
     ("renewal_due", "Renewal Due"),
@@ -20,6 +22,14 @@ class ContractContract(models.Model):
     # Input limits (input_limits.py) on service contracts: those on a plan.
     _msp_limits_scope = "msp_plan_id"
 
+    # OCA's "Recurrence at line level?", said plainly
+    line_recurrence = fields.Boolean(
+        string="Lines have their own billing schedule",
+        help="Off: every line is invoiced on the contract's schedule (its start date, "
+        "recurrence and next invoice date). On: each line has its own start date, recurrence "
+        "and next invoice date, set on the line. Once the contract has invoices, it is "
+        "no longer changed.",
+    )
     msp_plan_id = fields.Many2one(
         "msp.service.plan", string="Service Plan", tracking=True, check_company=True, index=True
     )
@@ -89,7 +99,23 @@ class ContractContract(models.Model):
         "msp.contract.hours.entry", "contract_id", string="Hours Ledger"
     )
     msp_hours_balance = fields.Float(
-        string="Hours Left This Month", compute="_compute_msp_hours_balance"
+        string=HOURS_LEFT_LABEL, compute="_compute_msp_hours_balance", help=HOURS_LEFT_HELP
+    )
+    # the parts of the hours left, read in one go with the figure
+    msp_hours_included = fields.Float(
+        "Included", compute="_compute_msp_hours_balance", help=HOURS_PARTS_HELP["included"]
+    )
+    msp_hours_rollover = fields.Float(
+        "Rolled over", compute="_compute_msp_hours_balance", help=HOURS_PARTS_HELP["rollover"]
+    )
+    msp_hours_prepaid = fields.Float(
+        "Prepaid", compute="_compute_msp_hours_balance", help=HOURS_PARTS_HELP["prepaid"]
+    )
+    msp_hours_used = fields.Float(
+        "Used", compute="_compute_msp_hours_balance", help=HOURS_PARTS_HELP["used"]
+    )
+    msp_hours_summary = fields.Char(
+        "Hours This Month", compute="_compute_msp_hours_balance", help=HOURS_PARTS_HELP["summary"]
     )
 
     @api.depends("msp_plan_id")
@@ -120,12 +146,15 @@ class ContractContract(models.Model):
             contract.msp_arr = contract.msp_mrr * 12
 
     def _compute_msp_hours_balance(self):
-        today = fields.Date.context_today(self)
+        parts = self._msp_hours_parts(fields.Date.context_today(self))
         for contract in self:
-            period = contract._msp_period(today, create=False) if contract.id else False
-            contract.msp_hours_balance = (
-                period.balance_hours if period else contract.msp_plan_id.included_hours
-            )
+            figures = parts[contract.id]
+            contract.msp_hours_balance = figures["left"]
+            contract.msp_hours_included = figures["included"]
+            contract.msp_hours_rollover = figures["rollover"]
+            contract.msp_hours_prepaid = figures["prepaid"]
+            contract.msp_hours_used = figures["used"]
+            contract.msp_hours_summary = contract._msp_hours_summary(figures)
 
     @api.constrains(lambda self: self._msp_limit_triggers())
     def _check_input_limits(self):

@@ -56,6 +56,8 @@ class ContractContract(models.Model):
         self.partner_id.mapped("lang")
         planned = self.filtered("msp_plan_id")
         if planned and self.env.context.get("msp_invoicing"):
+            # Settlement opens months: lock the batch's contracts in one query, not one each.
+            planned._msp_lock_contracts()
             # sudo: the ledger is read by the settlement, which runs as superuser too.
             planned.sudo().msp_hours_period_ids.entry_ids.mapped("hours")
 

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .msp_contract_hours import HOURS_LEFT_HELP, HOURS_LEFT_LABEL, HOURS_PARTS_HELP
+
 COVERAGES = [
     ("covered", "Covered"),
     ("billable", "Covered, no hours left: overage"),
@@ -33,9 +35,12 @@ class HelpdeskTicket(models.Model):
         string="Coverage Reason", compute="_compute_msp_coverage", store=True
     )
     msp_hours_remaining = fields.Float(
-        string="Hours Remaining",
+        string=HOURS_LEFT_LABEL,
         compute="_compute_msp_hours_remaining",
-        help="The contract's hours balance for the current month.",
+        help=HOURS_LEFT_HELP,
+    )
+    msp_hours_summary = fields.Char(
+        "Hours This Month", compute="_compute_msp_hours_remaining", help=HOURS_PARTS_HELP["summary"]
     )
     # Time entries are for the roles that may read them (technicians, managers): an SLA
     # agent without timesheet rights opens tickets without them.
@@ -51,7 +56,8 @@ class HelpdeskTicket(models.Model):
         help="The project the ticket's time is logged on.",
     )
     msp_timesheet_hours = fields.Float(
-        string="Hours Logged",
+        string="Time Spent",
+        help="The time logged on the ticket, covered or not.",
         compute="_compute_msp_timesheet_hours",
         groups="hr_timesheet.group_hr_timesheet_user",
     )
@@ -148,13 +154,14 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("msp_contract_id")
     def _compute_msp_hours_remaining(self):
-        today = fields.Date.context_today(self)
+        # sudo: technicians see the hours of the ticket's contract, not the contract itself
+        contracts = self.msp_contract_id.sudo()
+        parts = contracts._msp_hours_parts(fields.Date.context_today(self))
         for ticket in self:
-            ticket.msp_hours_remaining = (
-                ticket.msp_contract_id.sudo()._msp_hours_left(today)
-                if ticket.msp_contract_id
-                else 0.0
-            )
+            contract = ticket.msp_contract_id.sudo()
+            figures = parts.get(contract.id) if contract else None
+            ticket.msp_hours_remaining = figures["left"] if figures else 0.0
+            ticket.msp_hours_summary = contract._msp_hours_summary(figures) if figures else False
 
     def _compute_msp_timesheet_project_id(self):
         project = self.env.ref(

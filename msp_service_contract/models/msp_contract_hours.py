@@ -17,6 +17,23 @@ ENTRY_KINDS = [
     ("late_credit", "Late time against expired hours"),
 ]
 CREDIT_KINDS = ("included", "prepaid", "rollover")
+# The one label of a contract's remaining hours: on the contract (form and list), the
+# customer's smart button, the ticket, the portal and the monthly report.
+HOURS_LEFT_LABEL = "Hours left this month"
+HOURS_LEFT_HELP = (
+    "Hours left this month = included + rolled over + prepaid - used. Included: the plan's "
+    "hours of the month; rolled over: unused hours carried from earlier months; prepaid: "
+    "blocks of hours sold this month; used: covered time logged on tickets this month "
+    "(less time given back). Below zero, the time is billed as overage."
+)
+HOURS_PARTS = ("included", "rollover", "prepaid", "used", "left")
+HOURS_PARTS_HELP = {
+    "included": "The plan's included hours of this month.",
+    "rollover": "Unused hours carried over from earlier months (the plan's rollover rule).",
+    "prepaid": "Blocks of prepaid hours sold this month.",
+    "used": "Covered time logged on tickets this month, less the time given back.",
+    "summary": "How the hours left this month are made: included + rolled over + prepaid - used.",
+}
 
 
 def month_start(day):
@@ -216,6 +233,13 @@ class ContractHoursLedger(models.AbstractModel):
         period = self._msp_periods().filtered(lambda p: p.date_start == start)
         if period or not create:
             return period
+        # Two transactions opening the same month would collide on the unique index, an error
+        # Odoo does not retry: the contract's row serialises them (the later one is refused
+        # and retried, then finds the month).
+        self._msp_lock_contracts()
+        period = self._msp_periods().filtered(lambda p: p.date_start == start)
+        if period:
+            return period
         period = Period.create(
             {
                 "contract_id": self.id,
@@ -232,6 +256,24 @@ class ContractHoursLedger(models.AbstractModel):
                 note=self.env._("Included hours"),
             )
         return period
+
+    def _msp_lock_contracts(self):
+        """Lock the contracts' rows (an update that changes no value, see _msp_lock), once
+        per transaction, and forget the periods read before."""
+        # The memo lives as long as the transaction: precommit data is cleared at commit and
+        # at rollback, when the row locks go.
+        locked = self.env.cr.precommit.data.setdefault("msp_locked_contract_ids", set())
+        todo = [cid for cid in self.ids if cid not in locked]
+        if not todo:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE contract_contract SET write_date = write_date WHERE id IN %s",
+                tuple(todo),
+            )
+        )
+        locked.update(todo)
+        self.browse(todo).sudo().invalidate_recordset(["msp_hours_period_ids"])
 
     def _msp_log_hours(self, period, kind, hours, day, **values):
         # sudo: ledger lines are written by the contract's rules only, on behalf of the user
@@ -267,6 +309,62 @@ class ContractHoursLedger(models.AbstractModel):
         tickets.filtered(
             lambda t: t.msp_coverage == wrong[t.msp_contract_id.id]
         )._msp_refresh_coverage()
+
+    def _msp_hours_parts(self, day):
+        """{contract id: {included, rollover, prepaid, used, left}} for the month of ``day``,
+        read with one grouped query for all these contracts (lists, smart buttons). A
+        contract with nothing logged in that month has its plan's included hours left."""
+        start = month_start(day)
+        # sudo: technicians and portal customers see the hours (not the prices) of the
+        # contracts they may see; the ledger itself is for managers and billing.
+        groups = (
+            self.env["msp.contract.hours.entry"]
+            .sudo()
+            ._read_group(
+                [
+                    ("contract_id", "in", self._origin.ids),
+                    ("period_id.date_start", "=", start),
+                ],
+                ["contract_id", "kind"],
+                ["hours:sum"],
+            )
+        )
+        logged = {}
+        for contract, kind, hours in groups:
+            logged.setdefault(contract.id, {})[kind] = hours
+        result = {}
+        for contract in self:
+            kinds = logged.get(contract._origin.id)
+            if kinds is None:
+                included = contract.sudo().msp_plan_id.included_hours
+                result[contract.id] = dict.fromkeys(HOURS_PARTS, 0.0) | {
+                    "included": included,
+                    "left": included,
+                }
+                continue
+            result[contract.id] = {
+                "included": kinds.get("included", 0.0),
+                "rollover": kinds.get("rollover", 0.0),
+                "prepaid": kinds.get("prepaid", 0.0),
+                "used": -(kinds.get("consumption", 0.0) + kinds.get("reversal", 0.0)),
+                # the period's balance: every line of the month (as _msp_hours_left)
+                "left": sum(kinds.values()),
+            }
+        return result
+
+    def _msp_hours_summary(self, figures):
+        """One line saying how the hours left are made, in hours and minutes."""
+
+        def hm(hours):
+            minutes = round(abs(hours) * 60)
+            return f"{'-' if hours < 0 else ''}{minutes // 60}:{minutes % 60:02d}"
+
+        text = self.env._("%(included)s included", included=hm(figures["included"]))
+        if figures["rollover"]:
+            text += " + " + self.env._("%(h)s rolled over", h=hm(figures["rollover"]))
+        if figures["prepaid"]:
+            text += " + " + self.env._("%(h)s prepaid", h=hm(figures["prepaid"]))
+        return text + " - " + self.env._("%(h)s used", h=hm(figures["used"]))
 
     def _msp_hours_left(self, day):
         """Hours left in the month of ``day``: its period's balance, or the included hours

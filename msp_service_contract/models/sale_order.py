@@ -94,15 +94,29 @@ class SaleOrder(models.Model):
         stale = self.order_line.filtered(
             lambda ln: ln.msp_plan_line_id and ln.msp_plan_line_id.plan_id != plan
         )
-        products = self.order_line.filtered(lambda ln: not ln.display_type) - stale
+        free = self.order_line.filtered(lambda ln: not ln.display_type) - stale
         links, missing = [], []
         for plan_line in plan.line_ids:
-            sold = products.filtered(lambda ln, p=plan_line: ln.product_id == p.product_id)[:1]
+            sold = self._msp_line_selling(plan_line, free)
+            free -= sold
             if not sold:
                 missing.append(self._msp_prepare_plan_line_values(plan_line))
             elif sold.msp_plan_line_id != plan_line or not sold.msp_is_recurring:
                 links.append((sold, plan_line))
         return stale, links, missing
+
+    @api.model
+    def _msp_line_selling(self, plan_line, lines):
+        """The quotation line among ``lines`` that sells ``plan_line``'s price: one already
+        linked to it, else one selling its product that counts its kind of device, else one
+        selling its product and no other plan price. Each line sells one plan price only."""
+        same = lines.filtered(lambda ln: ln.product_id == plan_line.product_id)
+        kind = plan_line.asset_kind if plan_line.billing_mode == "per_device" else False
+        return (
+            same.filtered(lambda ln: ln.msp_plan_line_id == plan_line)
+            or same.filtered(lambda ln: kind and set(ln.msp_asset_ids.mapped("kind")) == {kind})
+            or same.filtered(lambda ln: not ln.msp_plan_line_id)
+        )[:1]
 
     def _msp_prepare_plan_line_values(self, plan_line):
         """A quotation line for a monthly plan price the quotation does not carry yet."""
@@ -125,6 +139,7 @@ class SaleOrder(models.Model):
             # puts the price on the quotation, where the customer sees it anyway
             "price_unit": plan_line.sudo().price_unit,
             "msp_plan_line_id": plan_line.id,
+            "msp_plan_priced": True,
             "msp_is_recurring": True,
             "msp_asset_ids": [Command.set(assets.ids)],
         }
@@ -132,6 +147,7 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         renewals = self.filtered("msp_renewal_contract_id")
         renewals._msp_check_renewal_quotations()
+        self.filtered("msp_service_plan_id")._msp_check_monthly_taxes()
         result = super().action_confirm()
         for order in renewals:
             order._msp_renew_contract()
@@ -177,6 +193,35 @@ class SaleOrder(models.Model):
                 prices[contract_line] = line.price_unit
         contract._msp_renew(prices=prices, order=self)
 
+    def _msp_monthly_lines(self):
+        self.ensure_one()
+        return self.order_line.filtered(
+            lambda ln: not ln.display_type and (ln.msp_is_recurring or ln.msp_plan_line_id)
+        )
+
+    def _msp_check_monthly_taxes(self):
+        """The contract's invoices tax each line with its product's taxes, mapped by the
+        fiscal position: a monthly line whose taxes were changed on the quotation would be
+        billed with other taxes than signed. Refuse it before anything is confirmed."""
+        for order in self:
+            for line in order._msp_monthly_lines():
+                billed = order.fiscal_position_id.map_tax(
+                    line.product_id.taxes_id._filter_taxes_by_company(order.company_id)
+                )
+                if billed != line.tax_ids:
+                    raise UserError(
+                        self.env._(
+                            "Quotation %(order)s: the monthly line %(line)s has the taxes "
+                            "%(sold)s, but its contract will invoice it with %(billed)s (the "
+                            "product's taxes). Set the line's taxes back to the product's, or "
+                            "change the product's taxes, before confirming.",
+                            order=order.name,
+                            line=line.name,
+                            sold=", ".join(line.tax_ids.mapped("name")) or self.env._("none"),
+                            billed=", ".join(billed.mapped("name")) or self.env._("none"),
+                        )
+                    )
+
     def _msp_create_contracts(self):
         # sudo: the contract is the consequence of a quotation the user was allowed to
         # confirm; salespeople do not manage contracts themselves.
@@ -204,9 +249,7 @@ class SaleOrder(models.Model):
             self.commitment_date.date() if self.commitment_date else fields.Date.context_today(self)
         )
         lines, assets = [], self.env["msp.asset"]
-        for sold in self.order_line.filtered(
-            lambda ln: not ln.display_type and (ln.msp_is_recurring or ln.msp_plan_line_id)
-        ):
+        for sold in self._msp_monthly_lines():
             values = sold._msp_prepare_contract_line_values(plan)
             if values["msp_billing_mode"] == "per_device":
                 counted = sold.msp_asset_ids or self.msp_audit_id.asset_ids.filtered(
@@ -228,6 +271,10 @@ class SaleOrder(models.Model):
             "recurring_rule_type": "monthly",
             "recurring_interval": 1,
             "recurring_invoicing_type": "pre-paid",
+            # invoiced in the quotation's currency, price list and fiscal position
+            "pricelist_id": self.pricelist_id.id,
+            "manual_currency_id": self.currency_id.id,
+            "fiscal_position_id": self.fiscal_position_id.id,
             "msp_plan_id": plan.id,
             "msp_covered_asset_ids": [Command.set(assets.ids)],
             "msp_covered_user_ids": [Command.set(self._msp_customer_users().ids)],

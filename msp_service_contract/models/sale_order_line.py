@@ -24,14 +24,24 @@ class SaleOrderLine(models.Model):
         help="The contract line this renewal quotation line prices for the next term.",
     )
 
+    msp_plan_priced = fields.Boolean(
+        copy=False,
+        readonly=True,
+        help="Added at the plan's price when the plan was chosen: the price stays the plan's "
+        "when the quantity changes.",
+    )
+
+    def _compute_price_unit(self):
+        # A plan price put on the quotation is what the customer signs: a quantity change must
+        # not reprice it from the price list.
+        plan_priced = self.filtered(lambda ln: ln.msp_plan_priced and ln.msp_plan_line_id)
+        return super(SaleOrderLine, self - plan_priced)._compute_price_unit()
+
     def _msp_prepare_contract_line_values(self, plan):
         """The contract line of a monthly quotation line: quantity, price and discount as
-        sold; its billing mode from the plan price it bills, else from what it counts."""
+        sold; its billing mode from the plan price it sells, else from what it counts."""
         self.ensure_one()
-        plan_line = (
-            self.msp_plan_line_id
-            or plan.line_ids.filtered(lambda pl: pl.product_id == self.product_id)[:1]
-        )
+        plan_line = self.msp_plan_line_id
         if plan_line:
             mode, kind = plan_line.billing_mode, plan_line.asset_kind
         else:

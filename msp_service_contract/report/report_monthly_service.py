@@ -26,7 +26,7 @@ class ReportMonthlyService(models.AbstractModel):
                 ["kind"],
             )
         )
-        period = contract._msp_period(first, create=False)
+        hours = contract._msp_hours_parts(first)[contract.id]
         # The month's tickets: opened in the month, or worked on in it.
         tickets = self.env["helpdesk.ticket"].search(
             [
@@ -46,11 +46,13 @@ class ReportMonthlyService(models.AbstractModel):
             lambda a: a.eol_date and a.eol_date < horizon and a.state != "retired"
         ).sorted("eol_date")
         # The report goes to the customer (sent, or printed from the portal with elevated
-        # rights): only findings of the audits published to the customer.
+        # rights): only findings of the audits the contract's company published to the
+        # customer.
         findings = self.env["msp.audit.finding"].search(
             [
                 ("audit_id.partner_id", "=", contract.commercial_partner_id.id),
                 ("audit_id.is_published", "=", True),
+                ("company_id", "=", contract.company_id.id),
                 ("state", "in", ("open", "accepted")),
             ],
             order="severity, id",
@@ -58,9 +60,9 @@ class ReportMonthlyService(models.AbstractModel):
         return {
             "contract": contract,
             "sla_rows": sla_rows,
-            "included": period.credit_hours if period else contract.msp_plan_id.included_hours,
-            "used": period.used_hours if period else 0.0,
-            "balance": period.balance_hours if period else contract.msp_plan_id.included_hours,
+            "hours": hours,
+            # what the month left before settling it carried the rest over or let it expire
+            "hours_left": hours["included"] + hours["rollover"] + hours["prepaid"] - hours["used"],
             "tickets": tickets,
             "ticket_hours": {
                 t.id: sum(

@@ -21,3 +21,5 @@ from . import test_isolation
 from . import test_settlement
 from . import test_click_everything
 from . import test_api_fuzz
+from . import test_hours_at_a_glance
+from . import test_labels

@@ -34,6 +34,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
 from .common import MspContractCase
@@ -136,6 +137,26 @@ TICKET = st.fixed_dictionaries(
 )
 TICKET_CHANGES = st.fixed_dictionaries({}, optional=TICKET_VALUES)
 
+AUDIT = st.fixed_dictionaries(
+    {"partner_id": either([*ref("customer", "contact"), 2**31 - 1])},
+    optional={
+        "user_id": either([*ref("rmm", "billing"), False]),
+        "date_planned": either(["2026-12-01 09:00:00", "1800-01-01 00:00:00"]),
+        "user_count": either([12, -1, 10**9]),
+        "executive_summary": either(["<p>Backups are not tested.</p>"]),
+        "template_id": either([2**31 - 1]),
+    },
+)
+# The audits the proposal is asked of: one done (with a finding, assets and users), one in
+# each other state, one that does not exist, several at once or none.
+AUDIT_IDS = st.lists(
+    st.one_of(
+        st.sampled_from(ref("done", "draft", "proposed", "cancelled")),
+        st.integers(min_value=-(2**31), max_value=2**31 - 1),
+    ),
+    max_size=3,
+)
+
 
 def b64(data):
     return base64.b64encode(data).decode()
@@ -204,6 +225,28 @@ class TestApiFuzz(MspContractCase):
         cls.audit = cls.env["msp.audit"].create(
             {"partner_id": cls.customer.id, "user_id": cls.rmm.id}
         )
+        cls.audits = {
+            state: cls.env["msp.audit"].create(
+                {
+                    "partner_id": cls.customer.id,
+                    "user_id": cls.rmm.id,
+                    "user_count": 12,
+                    "asset_ids": [Command.set((cls.ws1 | cls.ws2).ids)],
+                    "state": state,
+                }
+            )
+            for state in ("done", "draft", "proposed", "cancelled")
+        }
+        cls.env["msp.audit.finding"].create(
+            {
+                "name": "Backups are not tested",
+                "severity": "high",
+                "audit_id": cls.audits["done"].id,
+                "state": "accepted",
+                "estimated_hours": 4,
+                "price": 400,
+            }
+        )
         # a ticket the RMM user opened (and follows): one it may write
         cls.ticket = (
             cls.env["helpdesk.ticket"]
@@ -259,7 +302,7 @@ class TestApiFuzz(MspContractCase):
 
     # --- 2. tickets ---------------------------------------------------------------------
 
-    def ticket_values(self, vals):
+    def resolve(self, vals):
         """``vals`` with the test's records named by ``ref`` replaced by their ids."""
         refs = {
             "customer": self.customer,
@@ -267,6 +310,9 @@ class TestApiFuzz(MspContractCase):
             "asset": self.ws1,
             "team": self.team,
             "category": self.category_covered,
+            "rmm": self.rmm,
+            "billing": self.billing,
+            **self.audits,
         }
         return {
             key: refs[value[1]].id if isinstance(value, tuple) else value
@@ -277,15 +323,29 @@ class TestApiFuzz(MspContractCase):
     @given(vals=TICKET)
     def test_create_ticket(self, vals):
         Ticket = self.env["helpdesk.ticket"].with_user(self.rmm)
-        self.assertClear(lambda: Ticket.create([self.ticket_values(vals)]), orm=True)
+        self.assertClear(lambda: Ticket.create([self.resolve(vals)]), orm=True)
 
     @FUZZ
     @given(vals=TICKET_CHANGES)
     def test_write_ticket(self, vals):
         ticket = self.ticket.with_user(self.rmm)
-        self.assertClear(lambda: ticket.write(self.ticket_values(vals)), orm=True)
+        self.assertClear(lambda: ticket.write(self.resolve(vals)), orm=True)
 
     # --- 3. scan imports ----------------------------------------------------------------
+
+    @FUZZ
+    @given(vals=AUDIT)
+    def test_create_audit(self, vals):
+        Audit = self.env["msp.audit"].with_user(self.rmm)
+        self.assertClear(lambda: Audit.create([self.resolve(vals)]), orm=True)
+
+    @FUZZ
+    @given(ids=AUDIT_IDS)
+    def test_create_proposal(self, ids):
+        """docs/it-audit.md, RPC methods: one done audit's quotation, by its auditor."""
+        ids = list(self.resolve(dict(enumerate(ids))).values())
+        audits = self.env["msp.audit"].with_user(self.rmm).browse(ids)
+        self.assertClear(audits.action_create_proposal)
 
     @FUZZ
     @given(file_b64=NMAP_FILES, filename=either(["scan.xml"]))

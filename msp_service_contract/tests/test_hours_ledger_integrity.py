@@ -2,7 +2,7 @@
 from datetime import date
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import MspContractCase
 
@@ -63,11 +63,16 @@ class TestHoursLedgerIntegrity(MspContractCase):
         self.log_time(self.make_ticket(), date(2026, 9, 10), 2.0)
         entry = contract.msp_hours_entry_ids[:1]
         admin = self.env.ref("base.user_admin")
-        for env in (self.env(user=admin), self.env(su=True)):
-            with self.assertRaisesRegex(UserError, "cannot be changed .*hours"):
-                entry.with_env(env).write({"hours": 99})
-            with self.assertRaisesRegex(UserError, "cannot be deleted"):
-                entry.with_env(env).unlink()
+        # The administrator has read access only (AccessError is a UserError); the superuser
+        # is refused by the ledger itself.
+        with self.assertRaises(UserError):
+            entry.with_user(admin).write({"hours": 99})
+        with self.assertRaises(UserError):
+            entry.with_user(admin).unlink()
+        with self.assertRaisesRegex(UserError, "cannot be changed .*hours"):
+            entry.sudo().write({"hours": 99})
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            entry.sudo().unlink()
         self.assertNotEqual(entry.hours, 99)
         self.assertTrue(self.verify()["intact"])
 
@@ -89,6 +94,40 @@ class TestHoursLedgerIntegrity(MspContractCase):
         self.invoice(contract, date(2026, 10, 1))
         overage = contract.msp_hours_entry_ids.filtered(lambda e: e.kind == "overage")
         self.assertTrue(overage.invoice_line_id)
+        self.assertTrue(self.verify()["intact"])
+
+    def test_a_system_administrator_can_neither_unbill_nor_forge_a_line(self):
+        """Over the ORM as over RPC: only the engine (through sudo) writes the ledger. An
+        administrator who empties the invoice line of a billed overage would have it billed
+        again; one who creates lines would seal forged hours into the chain."""
+        admin = new_test_user(self.env, login="hours_sysadmin", groups="base.group_system")
+        contract = self.make_contract()
+        self.log_time(self.make_ticket(), date(2026, 9, 10), 12.0)
+        self.invoice(contract, date(2026, 9, 1))
+        self.invoice(contract, date(2026, 10, 1))
+        overage = contract.msp_hours_entry_ids.filtered(lambda e: e.kind == "overage")
+        billed = overage.invoice_line_id
+        self.assertTrue(billed, "the engine links the invoice line that billed the overage")
+        with self.assertRaises(UserError):  # AccessError is a UserError
+            overage.with_user(admin).write({"invoice_line_id": False})
+        with self.assertRaises(UserError):
+            self.env["msp.contract.hours.entry"].with_user(admin).create(
+                {
+                    "period_id": contract.msp_hours_period_ids[:1].id,
+                    "kind": "included",
+                    "hours": 500.0,
+                    "date": "1999-01-01",
+                }
+            )
+        self.assertEqual(overage.invoice_line_id, billed)
+        self.assertFalse(contract.msp_hours_entry_ids.filtered(lambda e: e.hours == 500))
+        # Even where a group was given write rights by mistake, the link stays the engine's.
+        self.env.ref(
+            "msp_service_contract.access_msp_contract_hours_entry_system"
+        ).perm_write = True
+        with self.assertRaisesRegex(UserError, "written by the engine only"):
+            overage.with_user(admin).write({"invoice_line_id": False})
+        self.assertEqual(overage.invoice_line_id, billed)
         self.assertTrue(self.verify()["intact"])
 
     def test_tickets_and_contracts_with_ledger_lines_are_archived_not_deleted(self):

@@ -2,8 +2,11 @@
 from datetime import date, datetime
 
 from freezegun import freeze_time
+from lxml import etree
 
+from odoo.fields import Command
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import MspContractCase
 
@@ -59,6 +62,82 @@ class TestInvoicing(MspContractCase):
         october = self.invoice(contract, date(2026, 10, 1))
         credit = october.invoice_line_ids.filtered(lambda ln: ln.msp_line_kind == "sla_credit")
         self.assertAlmostEqual(credit.price_unit, -60, msg="3 x 5% capped at 10% of 600")
+
+    def compliance_breaches(self):
+        """Breaches per (customer, month) in the SLA compliance report as it opens: the
+        action's domain and its context's default filters (search_default_*), grouped as its
+        default view (the pivot's rows and columns) groups them, as the web client does."""
+        action = self.env.ref("msp_sla.msp_sla_report_action")
+        context = safe_eval(action.context or "{}", {"uid": self.env.uid})
+        Report = self.env["msp.sla.report"]
+        views = Report.get_views([(False, "search"), (False, action.view_mode.split(",")[0])])
+        search = etree.fromstring(views["views"]["search"]["arch"])
+        domain = safe_eval(action.domain or "[]", {"uid": self.env.uid})
+        groupby = list(context.get("group_by") or [])
+        for key in context:
+            if key.startswith("search_default_"):
+                [node] = search.xpath(f"//filter[@name='{key[len('search_default_') :]}']")
+                domain += safe_eval(node.get("domain") or "[]", {"uid": self.env.uid})
+                node_context = safe_eval(node.get("context") or "{}")
+                groupby += [node_context["group_by"]] if "group_by" in node_context else []
+        pivot = etree.fromstring(views["views"]["pivot"]["arch"])
+        rows = [f.get("name") for f in pivot.xpath("//field[@type='row']")]
+        cols = [
+            f"{f.get('name')}:{f.get('interval')}" if f.get("interval") else f.get("name")
+            for f in pivot.xpath("//field[@type='col']")
+        ]
+        self.assertIn("partner_id", rows, "the customer's figures are one row")
+        self.assertIn("start_at:month", cols, "one column per month")
+        return {
+            (partner, month.date()): breaches
+            for partner, month, breaches in Report._read_group(
+                domain, ["partner_id", "start_at:month"], ["breach_count:sum"]
+            )
+        }
+
+    def test_compliance_report_credit_and_monthly_report_count_the_same_breaches(self):
+        """A month with a response breach and a resolution breach: 2 everywhere."""
+        self.policy.target_ids = [
+            Command.create(
+                {
+                    "priority": "1",
+                    "kind": "resolution",
+                    "duration_minutes": 240,
+                    "counting": "always",
+                }
+            )
+        ]
+        contract = self.make_contract()
+        with freeze_time("2026-09-02 09:00:00"):
+            ticket = self.make_ticket(category_id=self.category_covered.id)
+        self.assertEqual(set(ticket.msp_sla_clock_ids.mapped("kind")), {"response", "resolution"})
+        with freeze_time("2026-09-02 15:00:00"):
+            self.breach(ticket)
+        self.assertEqual(set(ticket.msp_sla_clock_ids.mapped("state")), {"breached"})
+
+        self.assertEqual(self.compliance_breaches()[(self.customer, date(2026, 9, 1))], 2)
+
+        self.invoice(contract, date(2026, 9, 1))
+        october = self.invoice(contract, date(2026, 10, 1))
+        credit = october.invoice_line_ids.filtered(lambda ln: ln.msp_line_kind == "sla_credit")
+        self.assertIn("2 breach(es)", credit.name)
+        self.assertAlmostEqual(credit.price_unit, -60, msg="2 x 5% of 600")
+
+        values = self.env["report.msp_sla.report_customer_sla"]._get_report_values(
+            self.customer.ids, {"month": "2026-09-01"}
+        )
+        figures = values["figures"][self.customer.id]
+        self.assertEqual(sum(row["breaches"] for row in figures["by_kind"]), 2)
+        self.assertEqual(len(figures["breaches"]), 2)
+        html, _format = self.env["ir.actions.report"]._render_qweb_html(
+            "msp_service_contract.report_monthly_service",
+            contract.ids,
+            data={"month": "2026-09-01"},
+        )
+        cells = etree.fromstring(html.decode(), etree.HTMLParser()).xpath(
+            "//td[hasclass('o_msp_sla_breaches')]"
+        )
+        self.assertEqual(sum(int(cell.text) for cell in cells), 2, "the service report too")
 
     def test_billable_work_is_invoiced_once(self):
         contract = self.make_contract()

@@ -55,6 +55,15 @@ class TestContractPortal(HttpCase, MspContractCase):
             self.assertNotEqual(response.status_code, 200, url)
             self.assertNotIn("Rival", response.text)
 
+    def test_monthly_report_of_a_month_outside_the_contract_redirects(self):
+        """Only the contract's months, from its start to this month: year 9999 overflowed
+        while the report was rendered (HTTP 500)."""
+        self.authenticate("portal_dental", "portal_dental")
+        for month in ("9999-12", "9999-07", "0001-01", "2025-12", "2100-01", "2026-13"):
+            url = f"/my/contracts/{self.mine.id}/report/{month}"
+            response = self.url_open(url, allow_redirects=False)
+            self.assertIn(response.status_code, (301, 302, 303), url)
+
     def test_monthly_report_shows_only_what_the_customer_may_see(self):
         """The report is rendered with elevated rights: it must still hold only the findings
         of audits published to the customer, and nothing of another customer's."""
@@ -83,3 +92,19 @@ class TestContractPortal(HttpCase, MspContractCase):
         self.assertIn("Published: firewall firmware outdated", report.text)
         self.assertNotIn("Draft: CEO laptop unencrypted", report.text)
         self.assertNotIn("Rival", report.text)
+
+    def test_monthly_report_shows_no_finding_of_another_company(self):
+        """The same customer audited by another company of the database (another MSP, or a
+        branch): its findings are not this contract's company's to report."""
+        branch = self.env["res.company"].create({"name": "Other MSP branch"})
+        audit = self.env["msp.audit"].create(
+            {"partner_id": self.customer.id, "is_published": True, "company_id": branch.id}
+        )
+        self.env["msp.audit.finding"].create(
+            {"name": "Branch: NAS exposed", "audit_id": audit.id, "severity": "high"}
+        )
+        self.authenticate("portal_dental", "portal_dental")
+        report = self.url_open(f"/my/contracts/{self.mine.id}/report/2026-09")
+        self.assertEqual(report.status_code, 200)
+        self.assertIn("Monthly Service Report", report.text)
+        self.assertNotIn("Branch: NAS exposed", report.text)

@@ -45,7 +45,13 @@ class TestSignedNumbers(MspContractCase):
             for ln in contract.contract_line_ids.filtered(lambda ln: not ln.display_type)
         )
         self.assertEqual(billed, sold)
-        self.assertAlmostEqual(contract.msp_mrr, sum(self._monthly(order).mapped("price_subtotal")))
+        monthly = self._monthly(order)
+        self.assertAlmostEqual(contract.msp_mrr, sum(monthly.mapped("price_subtotal")))
+        # The first invoice: same currency, same untaxed and taxed amounts as signed.
+        invoice = contract._recurring_create_invoice()
+        self.assertEqual(invoice.currency_id, order.currency_id)
+        self.assertAlmostEqual(invoice.amount_untaxed, sum(monthly.mapped("price_subtotal")))
+        self.assertAlmostEqual(invoice.amount_total, sum(monthly.mapped("price_total")))
 
     def test_every_plan_bills_what_its_quotation_shows(self):
         plans = self.env["msp.service.plan"].search([])
@@ -116,3 +122,74 @@ class TestSignedNumbers(MspContractCase):
         self.assertContractBillsQuotation(order)
         with self.assertRaises(UserError):
             order.msp_service_plan_id = self.plan
+
+    def test_two_plan_prices_on_one_product_each_get_their_line(self):
+        """A quotation selling 3 devices of one product, a plan pricing servers and
+        workstations with that product: one line per plan price, none sold twice."""
+        device = self.env["product.product"].create({"name": "Managed device", "type": "service"})
+        plan = self.env["msp.service.plan"].create(
+            {
+                "name": "Devices",
+                "sla_policy_id": self.policy.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "product_id": device.id,
+                            "billing_mode": "per_device",
+                            "asset_kind": kind,
+                            "price_unit": price,
+                        }
+                    )
+                    for kind, price in (("server", 100), ("workstation", 30))
+                ],
+            }
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": device.id, "product_uom_qty": 3, "price_unit": 30}
+                    )
+                ],
+            }
+        )
+        order.msp_service_plan_id = plan
+        lines = self._monthly(order)
+        self.assertEqual(len(lines), 2)
+        self.assertEqual(lines.msp_plan_line_id, plan.line_ids)
+        order.action_confirm()
+        self.assertContractBillsQuotation(order)
+        self.assertEqual(
+            sorted(order.msp_contract_ids.contract_line_ids.mapped("msp_asset_kind")),
+            ["server", "workstation"],
+        )
+
+    def test_plan_price_survives_a_quantity_change(self):
+        self.product_flat.list_price = 0
+        order = self.env["sale.order"].create({"partner_id": self.customer.id})
+        order.msp_service_plan_id = self.plan
+        flat = self._monthly(order).filtered(lambda ln: ln.product_id == self.product_flat)
+        with Form(order) as form, form.order_line.edit(list(order.order_line).index(flat)) as row:
+            row.product_uom_qty = 2
+        self.assertEqual((flat.product_uom_qty, flat.price_unit), (2, 500))
+        flat.product_uom_qty = 3  # over the API
+        self.assertEqual(flat.price_unit, 500)
+        order.action_confirm()
+        self.assertContractBillsQuotation(order)
+
+    def test_monthly_line_with_other_taxes_than_invoiced_is_refused(self):
+        tax = self.env["account.tax"].create({"name": "Service tax 15%", "amount": 15})
+        self.product_flat.taxes_id = tax
+        order = self.env["sale.order"].create({"partner_id": self.customer.id})
+        order.msp_service_plan_id = self.plan
+        flat = self._monthly(order).filtered(lambda ln: ln.product_id == self.product_flat)
+        self.assertEqual(flat.tax_ids, tax)
+        flat.tax_ids = False
+        with self.assertRaisesRegex(UserError, "taxes"):
+            order.action_confirm()
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.msp_contract_ids)
+        flat.tax_ids = tax
+        order.action_confirm()
+        self.assertContractBillsQuotation(order)

@@ -109,8 +109,20 @@ class MspTourCase(TourScreenshotMixin, HttpCase, MspContractCase):
 class MspServiceDeskTourCase(MspTourCase):
     """Runs a service desk tour on a covered ticket and checks what it left. No test here."""
 
-    def run_service_desk_tour(self, tour, picture):
+    def make_queue(self):
+        """More tickets of the technician around the tour's: one due later, an older one
+        without an SLA target (priority Low: last, although the oldest), and one of nobody."""
+        mine = {"user_id": self.tour_technician.id, "category_id": self.category_covered.id}
+        self.make_ticket(name="New laptop for Dr Ben", priority="0", **mine)
+        with freeze_time(datetime.now() + relativedelta(minutes=30)):
+            later = self.make_ticket(name="Printer offline", **mine)
+        self.assertTrue(later.msp_sla_due_at)
+        self.make_ticket(name="Not Terry's ticket")
+
+    def run_service_desk_tour(self, tour, picture, url="/odoo/helpdesk-tickets", queue=False):
         contract = self.make_contract(start=date.today().replace(day=1))
+        if queue:
+            self.make_queue()
         ticket = self.make_ticket(
             name="Outlook keeps crashing on WS-01",
             msp_asset_id=self.ws1.id,
@@ -120,7 +132,7 @@ class MspServiceDeskTourCase(MspTourCase):
         self.assertEqual(ticket.msp_coverage, "covered")
         self.assertEqual(ticket.msp_sla_policy_id, self.policy)
 
-        self.start_tour("/odoo/helpdesk-tickets", tour, login="msp_tour_tech")
+        self.start_tour(url, tour, login="msp_tour_tech")
 
         ticket.invalidate_recordset()
         clocks = {clock.kind: clock for clock in ticket.msp_sla_clock_ids}
@@ -152,8 +164,9 @@ class MspServiceDeskTourCase(MspTourCase):
 @tagged("post_install", "-at_install")
 class TestServiceDeskTour(MspServiceDeskTourCase):
     def test_service_desk_tour(self):
-        """A technician answers, pauses, logs time on and closes a covered ticket."""
-        self.run_service_desk_tour("msp_service_desk_tour", "ticket-sla")
+        """A technician opens Helpdesk on their queue (most urgent first), then answers,
+        pauses, logs time on and closes that covered ticket."""
+        self.run_service_desk_tour("msp_service_desk_tour", "ticket-sla", url="/odoo", queue=True)
 
 
 @tagged("post_install", "-at_install")

@@ -1,9 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import math
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import groupby
+from odoo.tools import format_datetime, groupby
 
 SLA_STATUSES = [
     ("none", "No SLA"),
@@ -19,6 +20,8 @@ POLICY_INPUTS = ("partner_id", "commercial_partner_id", "team_id", "company_id")
 # The largest id PostgreSQL's integer columns hold.
 MAX_ID = 2**31 - 1
 TEXT_TYPES = ("char", "text", "html")
+# The absolute deadline next to the time left: weekday, day, month, time (babel pattern).
+DEADLINE_FORMAT = "EEE d MMM HH:mm"
 
 
 class HelpdeskTicket(models.Model):
@@ -44,6 +47,15 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         help="The next deadline among the running clocks.",
     )
+    msp_sla_due_at = fields.Datetime(
+        string="SLA Due",
+        compute="_compute_msp_sla_status",
+        store=True,
+        index="btree_not_null",
+        help="When the most urgent open target is or was due: the next deadline of the running "
+        "clocks, or the deadline a breached clock still counting has passed. The technician's "
+        "queue is sorted on it (breached first, then the nearest deadline, paused last).",
+    )
     msp_sla_status = fields.Selection(
         SLA_STATUSES,
         string="SLA Status",
@@ -53,6 +65,13 @@ class HelpdeskTicket(models.Model):
     )
 
     msp_sla_has_plan_clock = fields.Boolean(compute="_compute_msp_sla_has_plan_clock")
+    msp_sla_time_left = fields.Char(
+        string="SLA Time Left",
+        compute="_compute_msp_sla_time_left",
+        help="Business time left before the next SLA deadline (or past it, when overdue), "
+        "counted in the SLA calendar's working hours like the SLA engine counts, then the "
+        "deadline in your time zone. 'paused' while the clock waits.",
+    )
 
     @api.depends("msp_sla_clock_ids.kind", "msp_sla_clock_ids.state")
     def _compute_msp_sla_has_plan_clock(self):
@@ -65,7 +84,66 @@ class HelpdeskTicket(models.Model):
     @api.depends(
         "msp_sla_clock_ids.state",
         "msp_sla_clock_ids.deadline",
+        "msp_sla_clock_ids.segment_start",
+        "msp_sla_clock_ids.consumed_minutes",
+        "msp_sla_clock_ids.reached_at",
+    )
+    @api.depends_context("uid", "tz", "lang")
+    def _compute_msp_sla_time_left(self):
+        """The most urgent open clock of each ticket: its business minutes left (negative:
+        overdue), from the SLA engine's own counting (the clock's consumed minutes plus its
+        running segment on the calendar's cached working windows: no query per ticket)."""
+        now = fields.Datetime.now()
+        # sudo: a customer and a technician read their ticket's clocks through the ticket
+        clocks = self.sudo().msp_sla_clock_ids.filtered(
+            lambda c: c.state in ("running", "paused", "breached") and not c.reached_at
+        )
+        by_ticket, left = {}, {}
+        for clock in clocks:
+            by_ticket.setdefault(clock.ticket_id.id, []).append(clock)
+            if clock.segment_start and (clock.state == "breached" or clock.deadline):
+                left[clock] = clock.target_minutes - clock._close_segment(now)
+        for ticket in self:
+            open_clocks = by_ticket.get(ticket.id, [])
+            urgent = min((c for c in open_clocks if c in left), key=lambda c: left[c], default=None)
+            if urgent is not None:
+                ticket.msp_sla_time_left = ticket._msp_sla_time_left_label(
+                    left[urgent], urgent.deadline or urgent.breached_at
+                )
+            elif any(c.paused_since for c in open_clocks):
+                ticket.msp_sla_time_left = self.env._("paused")
+            else:
+                # no clock, all met, or running without a deadline (the status says so)
+                ticket.msp_sla_time_left = False
+
+    def _msp_sla_time_left_label(self, minutes, deadline):
+        """'2 h 15 min left · Tue 1 Dec 14:30' or 'overdue by 40 min · Tue 1 Dec 13:50'."""
+        if minutes >= 0:
+            text = self.env._(
+                "%(time)s left", time=self._msp_sla_hours_minutes(math.floor(minutes))
+            )
+        else:
+            text = self.env._(
+                "overdue by %(time)s", time=self._msp_sla_hours_minutes(max(math.ceil(-minutes), 1))
+            )
+        if deadline:
+            text = f"{text} · {format_datetime(self.env, deadline, dt_format=DEADLINE_FORMAT)}"
+        return text
+
+    @api.model
+    def _msp_sla_hours_minutes(self, minutes):
+        hours, rest = divmod(int(minutes), 60)
+        if not hours:
+            return self.env._("%(minutes)s min", minutes=rest)
+        return self.env._("%(hours)s h %(minutes)s min", hours=hours, minutes=rest)
+
+    @api.depends(
+        "msp_sla_clock_ids.state",
+        "msp_sla_clock_ids.deadline",
         "msp_sla_clock_ids.at_risk_since",
+        "msp_sla_clock_ids.breached_at",
+        "msp_sla_clock_ids.reached_at",
+        "msp_sla_clock_ids.segment_start",
     )
     def _compute_msp_sla_status(self):
         for ticket in self:
@@ -73,6 +151,13 @@ class HelpdeskTicket(models.Model):
             states = set(clocks.mapped("state"))
             running = clocks.filtered(lambda c: c.state == "running")
             ticket.msp_sla_deadline = min(filter(None, running.mapped("deadline")), default=False)
+            overdue = clocks.filtered(
+                lambda c: c.state == "breached" and c.segment_start and not c.reached_at
+            )
+            ticket.msp_sla_due_at = min(
+                filter(None, [ticket.msp_sla_deadline, *overdue.mapped("breached_at")]),
+                default=False,
+            )
             if not clocks:
                 ticket.msp_sla_status = "none"
             elif "breached" in states:
@@ -136,7 +221,10 @@ class HelpdeskTicket(models.Model):
                 if field is None:
                     continue  # Odoo's ORM refuses an unknown field itself
                 if field.type == "many2one":
-                    if value and not isinstance(value, models.BaseModel):
+                    # None, false or 0 is empty; an empty list, text or object is not (Odoo's
+                    # ORM would read it as the values of a new record)
+                    empty = value is None or (isinstance(value, int) and value == 0)
+                    if not (empty or isinstance(value, models.BaseModel)):
                         self._msp_check_id(field, value)
                         missing.setdefault(field, set()).add(value)
                 elif field.type == "selection":

@@ -73,6 +73,9 @@ class MspLedgerHashMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            self.check_access("create")  # who may not create at all is told so first
+            raise UserError(self._msp_ledger_engine_only_message())
         lines = super().create(vals_list)
         lines._msp_ledger_seal()
         return lines
@@ -90,7 +93,21 @@ class MspLedgerHashMixin(models.AbstractModel):
                     fields=", ".join(secured),
                 )
             )
+        if self and not self.env.su:
+            # The unsecured links (such as the invoice line that billed a line) are the
+            # engine's too: emptying one by hand would make the line billable again.
+            self.check_access("write")
+            raise UserError(self._msp_ledger_engine_only_message())
         return super().write(vals)
+
+    def _msp_ledger_engine_only_message(self):
+        return self.env._(
+            "%(ledger)s lines are written by the engine only, when the action that causes "
+            "them (a ticket change, logged time, an invoice) is done: nobody records, links "
+            "or unlinks one by hand, administrators included. Record the action itself "
+            "instead.",
+            ledger=self._description,
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_ledger_line(self):

@@ -8,6 +8,8 @@ TARGET_KINDS = [
     ("resolution", "Resolution"),
 ]
 COUNTINGS = [("business", "Business Hours"), ("always", "Round the Clock (24x7)")]
+# The longest target: ten years of minutes (far below the integer column's 2^31 limit).
+MAX_DURATION_MINUTES = 10 * 365 * 24 * 60
 
 
 def priority_selection(model):
@@ -81,16 +83,27 @@ class MspSlaTarget(models.Model):
 
     @api.model
     def _check_duration_value(self, vals):
-        """Refuse a target of 0 or fewer minutes before SQL does (its CHECK constraint would
-        raise a raw database error in server code, and @api.constrains runs after the
-        insert)."""
+        """Refuse a target of 0 or fewer minutes, or of more than ten years, before SQL does
+        (its CHECK constraint or the integer column's range would raise a raw database error
+        in server code, and @api.constrains runs after the insert)."""
         if "duration_minutes" not in vals:
             return
         minutes = vals["duration_minutes"]
         try:
             whole = int(float(minutes or 0))  # what the Integer field would store
+        except OverflowError:  # infinity
+            whole = MAX_DURATION_MINUTES + 1
         except (TypeError, ValueError):
             whole = 0
+        if whole > MAX_DURATION_MINUTES:
+            raise ValidationError(
+                self.env._(
+                    "Target (minutes) of an SLA target must be at most %(max)s minutes (ten "
+                    "years), not %(value)s.",
+                    max=MAX_DURATION_MINUTES,
+                    value=minutes,
+                )
+            )
         if whole <= 0:
             raise ValidationError(
                 self.env._(

@@ -8,6 +8,9 @@ from odoo.exceptions import UserError
 
 from ..models.msp_sla_target import TARGET_KINDS
 
+# The months a report may cover.
+FIRST_MONTH, LAST_MONTH = date(2000, 1, 1), date(2100, 12, 1)
+
 
 class ReportCustomerSla(models.AbstractModel):
     """The monthly SLA report of a customer, fit to send to that customer."""
@@ -17,8 +20,19 @@ class ReportCustomerSla(models.AbstractModel):
 
     @api.model
     def _month_bounds(self, month):
+        """The first day of ``month`` (any day of it; default: last month) and of the month
+        after. Months are 2000-01 to 2100-12: the reports add months to them."""
         first = fields.Date.to_date(month) if month else date.today() - relativedelta(months=1)
         first = first.replace(day=1)
+        if not FIRST_MONTH <= first <= LAST_MONTH:
+            raise UserError(
+                self.env._(
+                    "Month of the report must be between %(first)s and %(last)s, not %(month)s.",
+                    first=FIRST_MONTH.isoformat()[:7],
+                    last=LAST_MONTH.isoformat()[:7],
+                    month=first.isoformat()[:7],
+                )
+            )
         return first, first + relativedelta(months=1)
 
     @api.model

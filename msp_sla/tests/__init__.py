@@ -13,5 +13,7 @@ from . import (
     test_portal,
     test_report,
     test_security,
+    test_ticket_labels,
     test_ticket_values,
+    test_time_left,
 )

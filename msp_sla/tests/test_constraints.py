@@ -94,6 +94,28 @@ class TestSlaConstraints(MspSlaCase):
             with form.target_ids.edit(0) as line:
                 line.duration_minutes = 45
 
+    def test_target_beyond_ten_years_is_a_validation_error_before_the_insert(self):
+        """A target above 2^31 minutes used to reach PostgreSQL (integer out of range): it
+        is refused at ten years (5,256,000 minutes), for create and write."""
+        Target = self.env["msp.sla.target"]
+        target = self.policy.target_ids.filtered(lambda t: t.priority == P3)[0]
+        before = target.duration_minutes
+        for minutes in (5_256_001, 2**31, 10**12, float("inf")):
+            vals = {"policy_id": self.policy.id, "priority": "0", "duration_minutes": minutes}
+            with self.assertRaisesRegex(
+                ValidationError, r"Target \(minutes\) .* at most 5256000 minutes \(ten years\)"
+            ):
+                Target.create(vals)
+            with self.assertRaisesRegex(ValidationError, "at most 5256000 minutes"):
+                target.write({"duration_minutes": minutes})
+        target.invalidate_recordset()
+        self.assertEqual(target.duration_minutes, before)
+        self.assertFalse(self.policy.target_ids.filtered(lambda t: t.priority == "0"))
+        ten_years = Target.create(
+            {"policy_id": self.policy.id, "priority": "0", "duration_minutes": 5_256_000}
+        )
+        self.assertEqual(ten_years.duration_minutes, 5_256_000)
+
     def test_two_targets_of_the_same_kind_and_priority(self):
         count = len(self.policy.target_ids)
         self.assertRefused(

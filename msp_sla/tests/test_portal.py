@@ -12,7 +12,11 @@ class TestSlaPortal(HttpCase, MspSlaCase):
     def setUpClass(cls):
         super().setUpClass()
         new_test_user(
-            cls.env, login="portal_sla_acme", groups="base.group_portal", partner_id=cls.contact.id
+            cls.env,
+            login="portal_sla_acme",
+            groups="base.group_portal",
+            partner_id=cls.contact.id,
+            tz="Europe/Brussels",
         )
         cls.mine = cls.create_ticket(
             cls, local(2030, 1, 7, 9, 0), priority=P3, name="Acme scanner jam"
@@ -33,11 +37,13 @@ class TestSlaPortal(HttpCase, MspSlaCase):
         self.assertNotIn("Brill mailbox full", listing.text)
         self.assertIn("o_msp_sla_status", listing.text)
         self.assertIn("On Track", listing.text)
+        self.assertIn("4 h 0 min left · Mon 7 Jan 14:00", listing.text)
 
         page = self.url_open(f"/my/ticket/{self.mine.id}")
         self.assertEqual(page.status_code, 200)
         self.assertIn("Service level:", page.text)
-        self.assertIn("next deadline", page.text)
+        # the business time left (the clock starts in 2030) and the deadline, once
+        self.assertEqual(page.text.count("4 h 0 min left · Mon 7 Jan 14:00"), 1)
 
     def test_other_customers_ticket_is_refused(self):
         self.authenticate("portal_sla_acme", "portal_sla_acme")

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import P3, MspSlaCase, local
@@ -68,6 +69,15 @@ class TestSlaReport(MspSlaCase):
             text, r"in the period:\s*<strong>5</strong>, of which closed:\s*<strong>0</strong>"
         )
         self.assertIn("Printer on fire", text, "the breach is listed")
+
+    def test_monthly_customer_report_of_an_absurd_month_is_refused(self):
+        """Months are 2000-01 to 2100-12: year 9999 overflowed while the report was built."""
+        Report = self.env["report.msp_sla.report_customer_sla"]
+        for month in ("9999-12-01", "9999-07-01", "0001-01-01", "1999-12-01", "2101-01-01"):
+            with self.assertRaisesRegex(UserError, "Month .* between 2000-01 and 2100-12"):
+                Report._get_report_values(self.customer.ids, {"month": month})
+        first, after = Report._month_bounds("2100-12-15")
+        self.assertEqual((str(first), str(after)), ("2100-12-01", "2101-01-01"))
 
     def test_monthly_customer_report_prints_a_pdf(self):
         self.env.company.external_report_layout_id = self.env.ref("web.external_layout_standard")

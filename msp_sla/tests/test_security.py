@@ -67,6 +67,26 @@ class TestSlaSecurity(MspSlaCase):
             line.with_user(self.admin_user).write({"details": "corrected by admin"})
         self.assertNotEqual(line.details, "corrected by admin")
 
+    def test_system_administrator_cannot_append_to_the_ledger(self):
+        """Only the engine appends lines (through sudo): a system administrator over the ORM
+        (as over RPC) cannot seal a forged "met" line into the chain."""
+        ticket = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)
+        before = self.events(ticket)
+        forged = {
+            "ticket_id": ticket.id,
+            "company_id": ticket.company_id.id,
+            "event_type": "met",
+            "date": "2001-01-01 09:00:00",
+        }
+        with self.assertRaises(UserError):  # AccessError is a UserError
+            self.env["msp.sla.event"].with_user(self.admin_user).create(forged)
+        self.assertEqual(self.events(ticket), before)
+        # Nor where a group was given the create right by mistake.
+        self.env.ref("msp_sla.access_msp_sla_event_system").perm_create = True
+        with self.assertRaisesRegex(UserError, "written by the engine only"):
+            self.env["msp.sla.event"].with_user(self.admin_user).create(forged)
+        self.assertEqual(self.events(ticket), before)
+
     def test_clocks_are_read_only_for_technicians(self):
         ticket = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)
         clock = self.clock(ticket, "response").with_user(self.agent)

@@ -37,6 +37,8 @@ class TestTicketValues(MspSlaCase):
         cases = [
             ({"team_id": [self.team.id]}, "Team (team_id) must be the id of a record"),
             ({"team_id": 2**31 - 1}, "Team (team_id) 2147483647 does not exist"),
+            # an empty object is not "no team": Odoo would read it as a new team's values
+            ({"team_id": {}}, "Team (team_id) must be the id of a record"),
             ({"partner_id": 2**40}, "Contact (partner_id) must be the id of a record"),
             ({"partner_id": "Acme"}, "Contact (partner_id) must be the id of a record"),
             ({"partner_id": True}, "Contact (partner_id) must be the id of a record"),

@@ -85,9 +85,23 @@ registry.category("web_tour.tours").add("msp_billing_tour", {
             trigger: ".dropdown-item[data-menu-xmlid='msp_sla.msp_sla_menu_report_compliance']",
             run: "click",
         },
+        {
+            content: "It opens on every target kind (no First Response filter), by customer",
+            trigger: ".o_pivot:not(.o_view_sample_data) tbody tr:contains('Dental Care Ltd')",
+        },
+        {
+            content: "Look at this customer only",
+            trigger: "input.o_searchview_input",
+            run: "edit Dental Care Ltd",
+        },
+        {
+            content: "Search the customer",
+            trigger: ".o_searchview_autocomplete .o-dropdown-item:contains('Customer')",
+            run: "click",
+        },
         ...screenshot(
             "sla-compliance",
-            ".o_pivot:not(.o_view_sample_data) tbody tr:contains('Dental Care Ltd')",
+            ".o_pivot:not(.o_view_sample_data):not(:contains('Deco Addict')) tbody tr:contains('First Response')",
             { height: 560 }
         ),
         stepUtils.showAppsMenuItem(),

@@ -27,7 +27,7 @@ registry.category("web_tour.tours").add("msp_service_desk_mobile_tour", {
         },
         {
             content: "The ticket's card shows its SLA deadline",
-            trigger: `${CARD} .o_msp_sla_card .o_field_widget[name='msp_sla_deadline'] :not(:empty)`,
+            trigger: `${CARD} .o_msp_sla_card .o_msp_sla_time_left:contains(' left · ')`,
         },
         {
             content: "The ticket's card shows its coverage",

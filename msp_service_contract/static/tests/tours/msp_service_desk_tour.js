@@ -1,8 +1,11 @@
 /** @odoo-module **/
 // License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-// A technician works a covered ticket: coverage and SLA deadline shown, public reply (response
-// met), waiting for the customer (clock paused), time logged, ticket closed (resolution met).
+// A technician opens Helpdesk on their own queue, most urgent SLA deadline first (2 clicks from
+// the app switcher to see the most urgent ticket, a third opens it), then works that covered
+// ticket: coverage and SLA deadline shown, public reply (response met), waiting for the
+// customer (clock paused), time logged, ticket closed (resolution met).
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
 import { screenshot } from "@msp_service_contract/../tests/tours/tour_screenshot";
 import {
     SLA_MET,
@@ -13,11 +16,34 @@ import {
 } from "@msp_service_contract/../tests/tours/service_desk_steps";
 
 registry.category("web_tour.tours").add("msp_service_desk_tour", {
-    url: "/odoo/helpdesk-tickets",
+    url: "/odoo",
     steps: () => [
+        // Clicks per task, "open Helpdesk, see my most urgent ticket": 2 (apps menu, Helpdesk).
+        stepUtils.showAppsMenuItem(),
         {
-            content: "Open the customer's ticket from the ticket list",
-            trigger: `.o_list_view .o_data_row td[name='name']:contains('${TICKET}')`,
+            content: "Open the Helpdesk app",
+            trigger: ".o_app[data-menu-xmlid='helpdesk_mgmt.helpdesk_ticket_main_menu']",
+            run: "click",
+        },
+        {
+            content: "It opens on my open tickets, the nearest SLA deadline first",
+            trigger: ".o_control_panel .o_breadcrumb:contains('My Queue')",
+        },
+        {
+            content: "My most urgent ticket is first, with its business time left",
+            trigger: `.o_list_view .o_data_row:first-child:has(td[name='name']:contains('${TICKET}')) td[name='msp_sla_time_left']:contains(' left · ')`,
+        },
+        {
+            content: "Then the next deadline",
+            trigger: ".o_list_view .o_data_row:nth-child(2) td[name='name']:contains('Printer offline')",
+        },
+        {
+            content: "Then my ticket without an SLA deadline; nobody else's ticket",
+            trigger: ".o_list_view:not(:contains('Not Terry')) .o_data_row:nth-child(3):last-child td[name='name']:contains('New laptop')",
+        },
+        {
+            content: "Open the most urgent ticket (third click)",
+            trigger: `.o_list_view .o_data_row:first-child td[name='name']:contains('${TICKET}')`,
             run: "click",
         },
         ...ticketShowsCoverageAndSla(),

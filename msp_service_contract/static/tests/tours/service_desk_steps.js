@@ -13,8 +13,12 @@ export function ticketShowsCoverageAndSla() {
             trigger: ".o_form_view .o_field_widget[name='msp_coverage'] .badge:contains('Covered')",
         },
         {
-            content: "The hours left on the contract are shown",
-            trigger: ".o_form_view .o_field_widget[name='msp_hours_remaining']",
+            content: "The hours left on the contract are shown, under their one label",
+            trigger: ".o_form_view:has(label.o_form_label:contains('Hours left this month')) .o_field_widget[name='msp_hours_remaining']",
+        },
+        {
+            content: "and explained: included, rolled over, prepaid, used",
+            trigger: ".o_form_view .o_field_widget[name='msp_hours_summary']:contains('included'):contains('used')",
         },
         {
             content: "The SLA clock runs",
@@ -22,7 +26,7 @@ export function ticketShowsCoverageAndSla() {
         },
         {
             content: "The SLA deadline is shown",
-            trigger: ".o_form_view .o_field_widget[name='msp_sla_deadline'] span:not(:empty)",
+            trigger: ".o_form_view .o_field_widget[name='msp_sla_time_left'] span:contains(' left · ')",
         },
     ];
 }
