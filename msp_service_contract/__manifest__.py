@@ -16,6 +16,7 @@
         "security/msp_service_contract_security.xml",
         "data/product_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "views/msp_service_plan_views.xml",
         "views/contract_contract_views.xml",

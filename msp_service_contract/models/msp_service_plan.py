@@ -109,6 +109,13 @@ class MspServicePlan(models.Model):
         "increase; otherwise it expires.",
     )
     renewal_term_months = fields.Integer(string="Renewal Term (months)", default=12)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Account Manager",
+        domain="[('share', '=', False)]",
+        tracking=True,
+        help="Handles the renewals of this plan's contracts that have no responsible of their own.",
+    )
     notice_days = fields.Integer(string="Notice Period (days)", default=60)
     yearly_increase_percent = fields.Float(
         string="Yearly Price Increase (%)",

@@ -15,6 +15,23 @@ class SaleOrder(models.Model):
     )
     msp_contract_ids = fields.One2many("contract.contract", "msp_sale_order_id", string="Contracts")
     msp_contract_count = fields.Integer(compute="_compute_msp_contract_count")
+    msp_renewal_contract_id = fields.Many2one(
+        "contract.contract",
+        string="Renews Contract",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+        help="Confirming this quotation (the customer's signature or a salesperson) renews "
+        "this contract for the next term at the quotation's prices.",
+    )
+    msp_renewal_term_end = fields.Date(
+        string="Renews the Term Ending",
+        readonly=True,
+        copy=False,
+        help="The term end of the contract when quoted: a quotation for a term already "
+        "renewed or ended cannot be confirmed.",
+    )
 
     @api.depends("msp_contract_ids")
     def _compute_msp_contract_count(self):
@@ -128,12 +145,53 @@ class SaleOrder(models.Model):
         }
 
     def action_confirm(self):
+        renewals = self.filtered("msp_renewal_contract_id")
+        renewals._msp_check_renewal_quotations()
         self.filtered("msp_service_plan_id")._msp_check_monthly_taxes()
         result = super().action_confirm()
-        self.filtered(
+        for order in renewals:
+            order._msp_renew_contract()
+        (self - renewals).filtered(
             lambda o: o.msp_service_plan_id and not o.msp_contract_ids
         )._msp_create_contracts()
         return result
+
+    def _msp_check_renewal_quotations(self):
+        """A renewal quotation renews the term it quoted, once, while the contract runs."""
+        for order in self:
+            # sudo: salespeople confirm renewal quotations without the right to read contracts;
+            # only the contract's renewal state and term end are read
+            contract = order.msp_renewal_contract_id.sudo()
+            if (
+                contract.msp_renewal_state not in ("active", "renewal_due", "renewed")
+                or contract.msp_term_end != order.msp_renewal_term_end
+            ):
+                raise UserError(
+                    self.env._(
+                        "Quotation %(order)s renews the term of %(contract)s ending on "
+                        "%(end)s, which was already renewed or ended (the contract is "
+                        "%(state)s until %(now)s). Prepare a new renewal quotation from the "
+                        "contract.",
+                        order=order.name,
+                        contract=contract.display_name,
+                        end=order.msp_renewal_term_end,
+                        state=contract.msp_renewal_state,
+                        now=contract.msp_term_end,
+                    )
+                )
+
+    def _msp_renew_contract(self):
+        """Renew the quoted contract at the prices the customer accepted."""
+        self.ensure_one()
+        # sudo: confirming the renewal quotation (the customer's portal signature or a
+        # salesperson) is what renews the contract; neither manages contracts themselves
+        contract = self.msp_renewal_contract_id.sudo()
+        prices = {}
+        for line in self.order_line:
+            contract_line = line.msp_renewal_line_id.sudo()
+            if contract_line.contract_id == contract:
+                prices[contract_line] = line.price_unit
+        contract._msp_renew(prices=prices, order=self)
 
     def _msp_monthly_lines(self):
         self.ensure_one()
@@ -221,6 +279,8 @@ class SaleOrder(models.Model):
             "msp_covered_asset_ids": [Command.set(assets.ids)],
             "msp_covered_user_ids": [Command.set(self._msp_customer_users().ids)],
             "msp_sale_order_id": self.id,
+            # The salesperson handles the contract's renewals (not whoever confirmed it).
+            "user_id": self.user_id.id or self.env.user.id,
             "msp_audit_id": self.msp_audit_id.id,
             "msp_lead_id": self.opportunity_id.id,
             "contract_line_ids": lines,

@@ -14,6 +14,15 @@ class SaleOrderLine(models.Model):
         ondelete="set null",
         help="The service plan's monthly price this line bills on the contract.",
     )
+    msp_renewal_line_id = fields.Many2one(
+        "contract.line",
+        string="Renews Contract Line",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        ondelete="set null",
+        help="The contract line this renewal quotation line prices for the next term.",
+    )
 
     msp_plan_priced = fields.Boolean(
         copy=False,

@@ -9,6 +9,7 @@ from . import test_flow
 from . import test_invoicing_exactly_once
 from . import test_invoicing_queries
 from . import test_renewal
+from . import test_renewal_actions
 from . import test_reports
 from . import test_portal
 from . import test_tours

@@ -229,3 +229,25 @@ class MspContractCase(TransactionCase):
 
     def balances(self, contract):
         return {p.date_start: round(p.balance_hours, 2) for p in contract.msp_hours_period_ids}
+
+
+class MspRenewalCase(MspContractCase):
+    """Business plan on yearly terms: 12 months, 60 days' notice, 3% yearly increase; the
+    daily renewal job run on a given day. No test here."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan.write(
+            {
+                "minimum_term_months": 12,
+                "renewal_term_months": 12,
+                "notice_days": 60,
+                "yearly_increase_percent": 3,
+            }
+        )
+        cls.cron = cls.env.ref("msp_service_contract.ir_cron_msp_renewals")
+
+    def run_cron(self, day):
+        with freeze_time(day), self.enter_registry_test_mode():
+            self.cron.method_direct_trigger()

@@ -42,3 +42,22 @@ class TestDemoStory(TransactionCase):
         self.assertEqual(len(credit), 1)
         self.assertLess(credit.price_subtotal, 0)
         self.assertIn("2 breach(es)", credit.name)
+
+    def test_demo_contracts_have_people_responsible_for_their_renewals(self):
+        """Every demo service contract has a contract manager responsible, not OdooBot, and
+        the renewal due at Deco Addict waits on that person."""
+        bot = self.env.ref("base.user_root")
+        contracts = self.env["contract.contract"].search([("msp_plan_id", "!=", False)])
+        self.assertGreaterEqual(len(contracts), 5)
+        for contract in contracts:
+            self.assertNotEqual(contract.user_id, bot, contract.name)
+            self.assertTrue(
+                contract.user_id.has_group(
+                    "msp_service_contract.msp_service_contract_group_manager"
+                ),
+                contract.name,
+            )
+        deco = self.env.ref("msp_service_contract.contract_deco_premium")
+        self.assertEqual(deco.msp_renewal_state, "renewal_due")
+        self.assertEqual(deco.activity_ids.user_id, deco.user_id)
+        self.assertTrue(deco.msp_renewal_actionable)

@@ -209,11 +209,31 @@ class TestBillingTour(MspTourCase):
             "msp_sla.msp_sla_group_manager",
         )
 
+        # Two contracts whose term ends this month: in their notice period.
+        renewal_start = this_month - relativedelta(months=11)
+        self.plan.write({"minimum_term_months": 12, "yearly_increase_percent": 3})
+        renewed, declined = (
+            self.make_contract(
+                customer=self.env["res.partner"].create({"name": name, "is_company": True}),
+                start=renewal_start,
+            )
+            for name in ("Harbour Optics", "Closing Clinic")
+        )
+
         self.start_tour(
             "/odoo/action-msp_service_contract.msp_service_contract_action",
             "msp_billing_tour",
             login="msp_tour_manager",
         )
+        self.assertEqual(renewed.msp_renewal_state, "renewed")
+        self.assertEqual(
+            renewed.contract_line_ids.filtered(
+                lambda line: line.product_id == self.product_flat
+            ).price_unit,
+            515,
+        )
+        self.assertEqual(declined.msp_no_renewal_reason_kind, "in_house")
+        self.assertEqual(declined.msp_renewal_state, "active", "expires at its term end")
 
         invoices = contract._get_related_invoices()
         self.assertEqual(len(invoices), 2)
