@@ -31,12 +31,31 @@ class TestSecurityAndBadInput(MspContractCase):
             self.env["contract.contract"].with_user(self.technician).search([]).read(["msp_mrr"])
 
     def test_technician_prices_exactly_as_documented(self):
-        """Technicians read no price a customer pays, and the catalogue list price of a
-        product (docs/service-contracts.md, Security)."""
+        """Technicians read the catalogue list price of a product and the price lists, a
+        customer's own included, and none of the plan's, the contract's, the invoice's or the
+        quotation's prices (docs/service-contracts.md, Security)."""
         contract = self.make_contract()
         self.product_ws.list_price = 35
+        customer_prices = self.env["product.pricelist"].create(
+            {
+                "name": "Dental Care Ltd prices",
+                "item_ids": [
+                    Command.create(
+                        {
+                            "applied_on": "0_product_variant",
+                            "product_id": self.product_ws.id,
+                            "compute_price": "fixed",
+                            "fixed_price": 29,
+                        }
+                    )
+                ],
+            }
+        )
+        self.customer.property_product_pricelist = customer_prices
         tech = self.technician
         self.assertEqual(self.product_ws.with_user(tech).list_price, 35)
+        self.assertEqual(customer_prices.item_ids.with_user(tech).fixed_price, 29)
+        self.assertEqual(customer_prices.with_user(tech).name, "Dental Care Ltd prices")
         refused = [
             (contract.contract_line_ids, ["price_unit"]),
             (contract, ["msp_mrr"]),
