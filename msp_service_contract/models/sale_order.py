@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.addons.msp_it_audit.models.msp_customer_mixin import check_same_customer
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
@@ -32,6 +33,11 @@ class SaleOrder(models.Model):
         help="The term end of the contract when quoted: a quotation for a term already "
         "renewed or ended cannot be confirmed.",
     )
+
+    @api.constrains("msp_renewal_contract_id", "partner_id")
+    def _check_msp_renewal_customer(self):
+        # The customer who signs renews its own contract only.
+        check_same_customer(self, "msp_renewal_contract_id", "partner_id")
 
     @api.depends("msp_contract_ids")
     def _compute_msp_contract_count(self):

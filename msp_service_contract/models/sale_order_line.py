@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.addons.msp_it_audit.models.msp_customer_mixin import check_same_customer
 
 
 class SaleOrderLine(models.Model):
@@ -30,6 +31,12 @@ class SaleOrderLine(models.Model):
         help="Added at the plan's price when the plan was chosen: the price stays the plan's "
         "when the quantity changes.",
     )
+
+    @api.constrains("msp_renewal_line_id", "order_id")
+    def _check_msp_renewal_line_customer(self):
+        check_same_customer(
+            self, "msp_renewal_line_id", "order_id.partner_id", "contract_id.partner_id"
+        )
 
     def _compute_price_unit(self):
         # A plan price put on the quotation is what the customer signs: a quantity change must
