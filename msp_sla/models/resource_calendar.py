@@ -218,7 +218,14 @@ class ResourceCalendar(models.Model):
                         }
                     )
                 elif leave.name != name or leave.msp_sla_holiday_date != day:
-                    leave.write({"name": name, "msp_sla_holiday_date": day})
+                    # a leave typed by hand for that day becomes the loaded holiday
+                    leave.write(
+                        {
+                            "name": name,
+                            "msp_sla_holiday_date": day,
+                            "msp_sla_holiday_region": leave.msp_sla_holiday_region or region,
+                        }
+                    )
                     updated |= leave
             created |= Leave.create(to_create)
         return created, updated

@@ -55,6 +55,7 @@ class TestSlaPublicHolidays(MspSlaCase):
         _created, updated = self.calendar._msp_sla_load_public_holidays("BE", [2026])
         self.assertEqual(updated, christmas)
         self.assertEqual(christmas.msp_sla_holiday_date, date(2026, 12, 25))
+        self.assertEqual(christmas.msp_sla_holiday_region, "BE")
         self.assertEqual(
             len(self.leaves().filtered(lambda leave: leave.date_from == christmas.date_from)), 1
         )
@@ -92,6 +93,9 @@ class TestSlaPublicHolidays(MspSlaCase):
             login="sla_holiday_manager",
             groups="base.group_user,msp_sla.msp_sla_group_manager",
         )
+        arch = self.env["resource.calendar"].with_user(manager).get_view(view_type="form")["arch"]
+        self.assertIn("Load Public Holidays", arch)
+        self.assertIn('name="msp_sla_public_holidays"', arch)
         Wizard = self.env["msp.sla.holiday.wizard"].with_user(manager)
         context = {"active_model": "resource.calendar", "active_id": self.calendar.id}
         form = Form(Wizard.with_context(**context))
@@ -101,6 +105,7 @@ class TestSlaPublicHolidays(MspSlaCase):
         action = form.save().action_load()
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(len(self.leaves()), len(form.preview.splitlines()))
+        self.assertEqual(self.calendar.global_leave_ids, self.leaves())
         form = Form(Wizard.with_context(**context))
         form.region_code = "XX"
         form.year = 2026
