@@ -8,6 +8,7 @@
     "author": "MSP Suite contributors",
     "website": "https://github.com/msp-suite/msp-odoo",
     "depends": ["helpdesk_mgmt", "resource"],
+    "external_dependencies": {"python": ["holidays"]},
     "data": [
         "security/msp_sla_groups.xml",
         "security/ir.model.access.csv",
@@ -21,6 +22,7 @@
         "views/helpdesk_ticket_portal_templates.xml",
         "views/msp_sla_report_views.xml",
         "views/msp_ledger_integrity_views.xml",
+        "views/msp_sla_holiday_wizard_views.xml",
         "report/report_customer_sla.xml",
         "views/msp_sla_menus.xml",
     ],

@@ -12,7 +12,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 # The wheels each addon's wheel requires: its non-core dependencies, as whool derives them.
 WHEEL_REQUIRES = {
-    "msp_sla": {"odoo-addon-helpdesk_mgmt==19.0.*", "odoo==19.0.*"},
+    "msp_sla": {"holidays", "odoo-addon-helpdesk_mgmt==19.0.*", "odoo==19.0.*"},
     "msp_it_audit": {"odoo==19.0.*"},
     "msp_service_contract": {
         "odoo-addon-contract==19.0.*",

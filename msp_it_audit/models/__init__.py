@@ -5,6 +5,7 @@ from . import input_limits, msp_customer_mixin
 # isort: split
 from . import (
     crm_lead,
+    ir_actions_report,
     msp_asset,
     msp_asset_software,
     msp_audit,

@@ -11,6 +11,7 @@ from . import (
     test_nmap_import,
     test_nmap_real_files,
     test_portal,
+    test_report_print,
     test_risk_score,
     test_rpc,
     test_schedule_wizard,

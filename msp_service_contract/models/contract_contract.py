@@ -206,6 +206,16 @@ class ContractContract(models.Model):
                     )
                 )
 
+    def _msp_portal_responsible(self):
+        """The person the customer's portal shows as responsible for the contract: its
+        responsible user's contact, or the MSP company's contact when there is none or it is
+        a technical user (OdooBot, the superuser) that no customer can call."""
+        self.ensure_one()
+        user = self.user_id
+        if not user or user._is_superuser():
+            return self.company_id.partner_id
+        return user.partner_id
+
     def _msp_is_active_on(self, day):
         self.ensure_one()
         return (

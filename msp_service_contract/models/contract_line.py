@@ -20,6 +20,16 @@ class ContractLine(models.Model):
         copy=False, help="Ids of what the line counted at the last true-up."
     )
 
+    def _msp_portal_name(self):
+        """The line's description without the product's internal reference: "[NET-M]
+        Managed network" reads "Managed network" for the customer."""
+        self.ensure_one()
+        name = self.name or ""
+        code = self.product_id.default_code
+        if code and name.startswith(f"[{code}]"):
+            name = name[len(code) + 2 :].lstrip()
+        return name
+
     def _set_recurrence_field(self, field):
         """Do not copy the contract's next invoice date into its lines.
 

@@ -108,3 +108,28 @@ class TestContractPortal(HttpCase, MspContractCase):
         self.assertEqual(report.status_code, 200)
         self.assertIn("Monthly Service Report", report.text)
         self.assertNotIn("Branch: NAS exposed", report.text)
+
+    @staticmethod
+    def contact_block(page):
+        """The HTML of the contract page's "Your contact" block."""
+        return page.split("o_msp_portal_responsible", 1)[1].split("</address>", 1)[0]
+
+    def test_contact_is_a_person_and_lines_have_no_internal_codes(self):
+        self.product_flat.default_code = "MSP-NET"
+        line = self.mine.contract_line_ids.filtered(lambda li: li.product_id == self.product_flat)
+        line.name = "[MSP-NET] Managed network / month"
+        self.assertEqual(self.mine.user_id, self.env.ref("base.user_root"))
+        self.authenticate("portal_dental", "portal_dental")
+
+        page = self.url_open(f"/my/contracts/{self.mine.id}").text
+        self.assertNotIn("OdooBot", page)
+        self.assertIn("Your contact", page)
+        self.assertIn(self.company.name, self.contact_block(page))
+        self.assertIn("Managed network / month", page)
+        self.assertNotIn("MSP-NET", page)
+        self.assertNotIn("/web/static/src/img/user_menu_avatar.png", page, "a 404 in Odoo 19")
+        self.assertLess(page.index("Hours left this month"), page.index('id="item_details"'))
+
+        self.mine.user_id = self.technician
+        page = self.url_open(f"/my/contracts/{self.mine.id}").text
+        self.assertIn(self.technician.name, self.contact_block(page))

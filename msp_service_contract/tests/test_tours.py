@@ -263,7 +263,14 @@ class TestPortalContractTour(MspTourCase):
     def run_portal_tour(self):
         this_month = date.today().replace(day=1)
         last_month = this_month - relativedelta(months=1)
+        # The internal reference the product's name carries on the line ("[MSP-NET] ...").
+        self.product_flat.default_code = "MSP-NET"
         mine = self.make_contract(start=last_month)
+        flat_line = mine.contract_line_ids.filtered(
+            lambda line: line.product_id == self.product_flat
+        )
+        flat_line.name = f"[MSP-NET] {self.product_flat.name}"
+        self.assertEqual(mine.user_id, self.env.ref("base.user_root"), "OdooBot is responsible")
         rival = self.env["res.partner"].create({"name": "Rival Dentists", "is_company": True})
         theirs = self.make_contract(customer=rival, start=last_month)
         theirs.name = "Rival secret contract"

@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 from pytz import timezone, utc
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 # Business time is computed on windows of WINDOW_DAYS local days, aligned on EPOCH (a
 # Monday). Each window's working intervals (attendances minus leaves) are cached per
@@ -108,6 +108,127 @@ class ResourceCalendar(models.Model):
         if self.flexible_hours:
             return False
         return any(a.hour_to > a.hour_from for a in self.attendance_ids)
+
+    # ------------------------------------------------------------------
+    # Public holidays from the maintained ``holidays`` library
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _msp_sla_holiday_language(self, supported):
+        """The language of the holiday names: the user's, else English, else the country's."""
+        lang = self.env.lang or "en_US"
+        for candidate in (lang, lang.split("_")[0], "en_US", "en"):
+            if candidate in supported:
+                return candidate
+        return None
+
+    @api.model
+    def _msp_sla_public_holidays(self, code, year):
+        """``{date: name}`` of the public holidays of a country (``BE``) or of one of its
+        regions (``US-CA``, ``DE-BY``) in ``year``, from the ``holidays`` library."""
+        import holidays  # noqa: PLC0415 (external dependency, imported where it is used)
+
+        code = (code or "").strip().upper()
+        country, _sep, region = code.partition("-")
+        supported = holidays.list_supported_countries()
+        help_text = self.env._(
+            "Valid codes are ISO 3166 codes: a country (BE, FR, US) or a country and one of its "
+            "regions (US-CA, DE-BY); the list is at "
+            "https://holidays.readthedocs.io/en/latest/#available-countries."
+        )
+        if country not in supported:
+            raise UserError(
+                self.env._(
+                    'Country or region: "%(code)s" is not a country the public holidays '
+                    "library knows. %(help)s",
+                    code=code,
+                    help=help_text,
+                )
+            )
+        regions = [str(r).upper() for r in supported[country]]
+        if region and region not in regions:
+            raise UserError(
+                self.env._(
+                    'Country or region: "%(code)s" is not a region of %(country)s. Regions of '
+                    "%(country)s: %(regions)s.",
+                    code=code,
+                    country=country,
+                    regions=", ".join(f"{country}-{r}" for r in regions)
+                    or self.env._("none, use %(country)s alone", country=country),
+                )
+            )
+        if not 1900 <= (year or 0) <= 2200:
+            raise UserError(
+                self.env._("Year: %(year)s is not a year; enter one such as 2026.", year=year)
+            )
+        entity = holidays.country_holidays(country)
+        calendar = holidays.country_holidays(
+            country,
+            subdiv=next((r for r in supported[country] if str(r).upper() == region), None),
+            years=year,
+            language=self._msp_sla_holiday_language(entity.supported_languages),
+        )
+        return dict(sorted(calendar.items()))
+
+    def _msp_sla_load_public_holidays(self, code, years):
+        """Load the public holidays of ``code`` (see _msp_sla_public_holidays) for ``years``
+        into these calendars, as leaves of the whole local day for every resource.
+
+        Idempotent: a day already loaded (or a public leave already covering exactly that day)
+        is kept, its name updated when the library renamed it. Returns the created and the
+        updated leaves."""
+        Leave = self.env["resource.calendar.leaves"]
+        if isinstance(years, int):
+            years = [years]
+        days = {}
+        for year in years:
+            days.update(self._msp_sla_public_holidays(code, year))
+        created = updated = Leave
+        if not days:
+            return created, updated
+        first, last = min(days), max(days)
+        region = (code or "").strip().upper()
+        for calendar in self:
+            tz = timezone(calendar.tz or "UTC")
+            existing = Leave.search(
+                [
+                    ("calendar_id", "=", calendar.id),
+                    ("resource_id", "=", False),
+                    ("date_to", ">=", datetime.combine(first - timedelta(days=1), time.min)),
+                    ("date_from", "<=", datetime.combine(last + timedelta(days=1), time.max)),
+                ]
+            )
+            by_day = {leave.msp_sla_holiday_date: leave for leave in existing}
+            by_span = {(leave.date_from, leave.date_to): leave for leave in existing}
+            to_create = []
+            for day, name in days.items():
+                date_from = _naive_utc(tz.localize(datetime.combine(day, time.min)))
+                date_to = _naive_utc(tz.localize(datetime.combine(day, time(23, 59, 59))))
+                leave = by_day.get(day) or by_span.get((date_from, date_to))
+                if not leave:
+                    to_create.append(
+                        {
+                            "name": name,
+                            "calendar_id": calendar.id,
+                            "date_from": date_from,
+                            "date_to": date_to,
+                            "time_type": "leave",
+                            "msp_sla_holiday_date": day,
+                            "msp_sla_holiday_region": region,
+                        }
+                    )
+                elif leave.name != name or leave.msp_sla_holiday_date != day:
+                    # a leave typed by hand for that day becomes the loaded holiday
+                    leave.write(
+                        {
+                            "name": name,
+                            "msp_sla_holiday_date": day,
+                            "msp_sla_holiday_region": leave.msp_sla_holiday_region or region,
+                        }
+                    )
+                    updated |= leave
+            created |= Leave.create(to_create)
+        return created, updated
 
     # ------------------------------------------------------------------
     # A calendar that SLA policies count business hours in keeps enough working time
@@ -219,6 +340,19 @@ class ResourceCalendarAttendance(models.Model):
 class ResourceCalendarLeaves(models.Model):
     _name = "resource.calendar.leaves"
     _inherit = ["resource.calendar.leaves", "msp.sla.config.cache.mixin"]
+
+    msp_sla_holiday_date = fields.Date(
+        string="Public Holiday",
+        readonly=True,
+        index="btree_not_null",
+        help="The public holiday this leave was loaded for (Load Public Holidays): loading "
+        "the same year again updates this leave instead of adding another.",
+    )
+    msp_sla_holiday_region = fields.Char(
+        string="Holiday Region",
+        readonly=True,
+        help="The country or region code the public holiday was loaded from (BE, US-CA).",
+    )
 
     def _msp_sla_check_calendars(self):
         """A public leave (no resource) takes working time from its calendar, or from every

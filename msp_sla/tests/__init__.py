@@ -5,6 +5,7 @@ from . import (
     test_cron,
     test_customer_report_wizard,
     test_first_response,
+    test_holidays,
     test_ledger_integrity,
     test_msp_sla_install,
     test_no_deadline,

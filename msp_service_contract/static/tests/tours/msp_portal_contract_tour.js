@@ -1,7 +1,8 @@
 /** @odoo-module **/
 // License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 // A customer opens their service contract in the portal: the hours left this month, the open
-// tickets with their coverage and SLA status, and last month's report; nothing of others.
+// tickets with their coverage and SLA status, and last month's report, before the prices; a
+// real contact instead of OdooBot, no internal product code, no broken image; nothing of others.
 import { registry } from "@web/core/registry";
 import { screenshot } from "@msp_service_contract/../tests/tours/tour_screenshot";
 
@@ -25,6 +26,30 @@ registry.category("web_tour.tours").add("msp_portal_contract_tour", {
             trigger: `.breadcrumb:contains('${CONTRACT}'):not(:contains('Scanner offline'))`,
         },
         {
+            content: "Every image on the page loaded (no 404)",
+            trigger: ".o_msp_portal_service",
+            async run() {
+                const images = [...document.querySelectorAll("img")];
+                await Promise.all(
+                    images.map((image) => {
+                        image.loading = "eager";
+                        return image.complete
+                            ? null
+                            : new Promise((resolve) => {
+                                  image.addEventListener("load", resolve);
+                                  image.addEventListener("error", resolve);
+                              });
+                    })
+                );
+                const broken = images
+                    .filter((image) => !image.naturalWidth)
+                    .map((image) => image.getAttribute("src").slice(0, 80));
+                if (broken.length) {
+                    throw new Error(`Images that did not load: ${broken.join(", ")}`);
+                }
+            },
+        },
+        {
             content: "The contract's service plan",
             trigger: ".o_msp_portal_service h4:contains('Service: Business')",
         },
@@ -41,6 +66,37 @@ registry.category("web_tour.tours").add("msp_portal_contract_tour", {
         {
             content: "The open ticket's SLA status",
             trigger: ".o_msp_portal_service tr:contains('Scanner offline in surgery 2'):contains('On Track')",
+        },
+        {
+            content: "The service comes first: hours, service level and tickets above the prices",
+            trigger: ".o_msp_portal_service .o_msp_portal_sla:contains('On track')",
+            run() {
+                const service = document.querySelector(".o_msp_portal_service");
+                for (const selector of ["#general_information", "#item_details"]) {
+                    const later = document.querySelector(selector);
+                    if (!(service.compareDocumentPosition(later) & Node.DOCUMENT_POSITION_FOLLOWING)) {
+                        throw new Error(`${selector} comes before the service`);
+                    }
+                }
+            },
+        },
+        {
+            content: "The contact to call is a person of the MSP, not OdooBot",
+            trigger:
+                "#general_information .o_msp_portal_responsible:contains('Your contact'):not(:contains('OdooBot'))",
+        },
+        {
+            content: "Nowhere on the contract does OdooBot appear",
+            trigger: "#wrap:not(:has(#general_information:contains('OdooBot'))):not(:has(.o_msp_portal_service:contains('OdooBot')))",
+        },
+        {
+            content: "The prices name the services, without internal product codes",
+            trigger:
+                "#item_details .o_msp_line_name:contains('Managed network / month'):not(:contains('MSP-NET'))",
+        },
+        {
+            content: "No internal product code anywhere on the page",
+            trigger: "#wrap:not(:contains('[MSP-NET]'))",
         },
         ...screenshot(
             "portal-contract",
