@@ -267,8 +267,9 @@ class TestApiFuzz(MspContractCase):
         )
         return dict(self.env.cr.fetchall())
 
-    def assertClear(self, call, orm=False):
-        """``call()`` returns, or raises a clear error and writes nothing."""
+    def assertClear(self, call, orm=False, names=None):
+        """``call()`` returns, or raises a clear error and writes nothing. ``names``: a
+        pattern the error's message must match (what it must name: the device, the field)."""
         before = self.counts()
         savepoint = self.env.cr.savepoint()
         try:
@@ -276,6 +277,8 @@ class TestApiFuzz(MspContractCase):
             self.env.flush_all()
         except UserError as error:
             self.assertTrue(str(error).strip(), "an error without a message")
+            if names:
+                self.assertRegex(str(error), names, "the error does not name what is wrong")
             self.assertEqual(self.counts(), before, f"rows written before {error!r}")
         except (ValueError, TypeError) as error:
             if not (orm and raised_by_odoo_core(error)):
@@ -292,13 +295,16 @@ class TestApiFuzz(MspContractCase):
     def test_sync_assets_any_arguments(self, partner_id, devices):
         partner_id = self.customer.id if partner_id == 0 else partner_id
         Asset = self.env["msp.asset"].with_user(self.rmm)
-        self.assertClear(lambda: Asset.sync_assets(partner_id, devices))
+        self.assertClear(
+            lambda: Asset.sync_assets(partner_id, devices),
+            names=r"Customer|devices|Device \d+",
+        )
 
     @FUZZ
     @given(devices=st.lists(DEVICE, min_size=1, max_size=3))
     def test_sync_assets_devices(self, devices):
         Asset = self.env["msp.asset"].with_user(self.rmm)
-        self.assertClear(lambda: Asset.sync_assets(self.customer.id, devices))
+        self.assertClear(lambda: Asset.sync_assets(self.customer.id, devices), names=r"Device \d+")
 
     # --- 2. tickets ---------------------------------------------------------------------
 
