@@ -303,6 +303,11 @@ class MspAsset(models.Model):
     def _check_source_audit_customer(self):
         check_same_customer(self, "source_audit_id", "partner_id")
 
+    @api.constrains("audit_ids", "finding_ids", "partner_id")
+    def _check_audits_customer(self):
+        check_same_customer(self, "audit_ids", "partner_id")
+        check_same_customer(self, "finding_ids", "partner_id", "audit_id.partner_id")
+
     @api.depends("eol_date")
     def _compute_is_past_eol(self):
         today = fields.Date.context_today(self)

@@ -16,6 +16,7 @@ from ..parsers import (
 )
 from .input_limits import is_record_id
 from .msp_asset import normalize_ip_key
+from .msp_customer_mixin import check_same_customer
 
 # Probability-like weight of one unresolved finding in the risk score (docs/it-audit.md).
 SEVERITY_RISK = {"critical": 0.40, "high": 0.20, "medium": 0.08, "low": 0.02, "info": 0.0}
@@ -181,6 +182,10 @@ class MspAudit(models.Model):
             audit.remediation_amount = sum(
                 audit.finding_ids.filtered(lambda f: f.state == "accepted").mapped("price")
             )
+
+    @api.constrains("asset_ids", "partner_id")
+    def _check_assets_customer(self):
+        check_same_customer(self, "asset_ids", "partner_id")
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):

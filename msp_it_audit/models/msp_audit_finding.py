@@ -139,6 +139,10 @@ class MspAuditFinding(models.Model):
     def _check_check_customer(self):
         check_same_customer(self, "check_id", "audit_id.partner_id", "audit_id.partner_id")
 
+    @api.constrains("asset_ids", "audit_id")
+    def _check_assets_customer(self):
+        check_same_customer(self, "asset_ids", "audit_id.partner_id")
+
     def action_accept(self):
         self.write({"state": "accepted"})
 

@@ -4,7 +4,8 @@ from odoo.exceptions import ValidationError
 
 
 def check_same_customer(records, link, customer, target_customer="partner_id"):
-    """Refuse the records whose many2one ``link`` points to a record of another customer than
+    """Refuse the records whose ``link`` (many2one or many2many) points to a record of another
+    customer than
     theirs: a customer's record would show the other customer's record (its name, at least)
     to the customer's portal user, whatever the record rules say. ``customer`` and
     ``target_customer`` are the paths to the partner of the record and of the target; their
@@ -24,7 +25,11 @@ def check_same_customer(records, link, customer, target_customer="partner_id"):
                     field=record._fields[link]._description_string(env),
                     record=record.display_name,
                     customer=own.display_name or env._("none"),
-                    target=target.display_name,
+                    target=", ".join(
+                        t.display_name
+                        for t in target
+                        if t.mapped(target_customer).commercial_partner_id != own
+                    ),
                 )
             )
 

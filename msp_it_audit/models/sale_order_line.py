@@ -34,3 +34,7 @@ class SaleOrderLine(models.Model):
     @api.constrains("msp_finding_id", "order_id")
     def _check_msp_finding_customer(self):
         check_same_customer(self, "msp_finding_id", "order_id.partner_id", "audit_id.partner_id")
+
+    @api.constrains("msp_asset_ids", "order_id")
+    def _check_msp_assets_customer(self):
+        check_same_customer(self, "msp_asset_ids", "order_id.partner_id")

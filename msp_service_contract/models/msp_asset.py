@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.addons.msp_it_audit.models.msp_customer_mixin import check_same_customer
 
 
 class MspAsset(models.Model):
@@ -13,6 +14,10 @@ class MspAsset(models.Model):
         string="Covering Contracts",
         readonly=True,
     )
+
+    @api.constrains("msp_contract_ids", "partner_id")
+    def _check_contracts_customer(self):
+        check_same_customer(self, "msp_contract_ids", "partner_id", "commercial_partner_id")
 
     @api.model
     def _msp_leakage_domain(self, customers=None):

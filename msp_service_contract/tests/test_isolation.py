@@ -130,6 +130,13 @@ CROSS_LINKS_ALLOWED = {
     "recurring entries",
     ("account.move", "tax_cash_basis_origin_move_id"): "Odoo accounting's link, written by "
     "its cash basis entries",
+    ("account.move", "adjusting_entry_origin_move_ids"): "Odoo accounting's link, written by "
+    "its adjusting entries",
+    ("account.move", "adjusting_entries_move_ids"): "Odoo accounting's link, written by its "
+    "adjusting entries",
+    ("account.move.line", "sale_line_ids"): "Odoo sale's invoicing link: an order's lines may be "
+    "invoiced to another company (the order's invoice address)",
+    ("sale.order.line", "invoice_lines"): "the same link, from the order line",
 }
 
 # Customer models whose records the customer itself does not read in the portal either
@@ -352,7 +359,8 @@ class TestIsolation(MspContractCase):
     def test_no_record_of_a_customer_points_to_another_customers(self):
         """Guard of the class: a record of customer A that points to one of customer B's
         (a ticket on B's asset) shows B's record's name to A's portal user, whatever the
-        record rules say. Every many2one from a customer model to a customer model refuses
+        record rules say. Every many2one or many2many from a customer model to a customer model
+        refuses
         such a link (each attempt raises), or is listed in CROSS_LINKS_ALLOWED with the
         reason it is not one."""
         linked = []
@@ -360,7 +368,7 @@ class TestIsolation(MspContractCase):
         for model in sorted(set(CUSTOMER_MODELS) - NOT_SHOWN_TO_THE_CUSTOMER):
             for name, field in self.env[model]._fields.items():
                 if (
-                    field.type != "many2one"
+                    field.type not in ("many2one", "many2many")
                     or field.comodel_name not in CUSTOMER_MODELS
                     or not field.store
                     or field.compute
@@ -369,13 +377,14 @@ class TestIsolation(MspContractCase):
                     continue
                 mine = self.records_a[model][:1]
                 theirs = self.records_b[field.comodel_name][:1]
+                value = theirs.id if field.type == "many2one" else [Command.link(theirs.id)]
                 try:
                     with self.env.cr.savepoint():
-                        mine.write({name: theirs.id})
+                        mine.write({name: value})
                         self.env.flush_all()
                 except UserError:
                     self.env.invalidate_all()
-                    self.assertNotEqual(mine[name], theirs, f"{model}.{name}")
+                    self.assertNotIn(theirs, mine[name], f"{model}.{name}")
                 else:
                     linked.append(f"{model}.{name}")
         self.assertFalse(
