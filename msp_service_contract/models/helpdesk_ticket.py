@@ -298,6 +298,27 @@ class HelpdeskTicket(models.Model):
                     choices=", ".join(work_types.values()),
                 )
             )
+        employee, project = self._msp_time_logging_targets()
+        text = " ".join(html_to_inner_content(description or "").split())
+        name = shorten(text, ENTRY_NAME_LENGTH, placeholder="…") or self.env._(
+            "Work on %s", self.name
+        )
+        return line_model.create(
+            {
+                "name": name,
+                "date": fields.Date.context_today(self),
+                "unit_amount": hours,
+                "msp_work_type": work_type,
+                "msp_ticket_id": self.id,
+                "project_id": project.id,
+                "employee_id": employee.id,
+            }
+        )
+
+    def _msp_time_logging_targets(self):
+        """The current user's employee and the project the ticket's time is logged on, or a
+        UserError saying who can fix what is missing (checked before a timer starts too)."""
+        self.ensure_one()
         employee = self.env.user.employee_id
         if not employee:
             raise UserError(
@@ -316,21 +337,7 @@ class HelpdeskTicket(models.Model):
                     "ask your administrator to update the Service Contracts module."
                 )
             )
-        text = " ".join(html_to_inner_content(description or "").split())
-        name = shorten(text, ENTRY_NAME_LENGTH, placeholder="…") or self.env._(
-            "Work on %s", self.name
-        )
-        return line_model.create(
-            {
-                "name": name,
-                "date": fields.Date.context_today(self),
-                "unit_amount": hours,
-                "msp_work_type": work_type,
-                "msp_ticket_id": self.id,
-                "project_id": project.id,
-                "employee_id": employee.id,
-            }
-        )
+        return employee, project
 
     def action_msp_timer_start(self):
         """Start the current user's timer on this ticket (refused on a closed ticket, or
@@ -341,9 +348,8 @@ class HelpdeskTicket(models.Model):
         timers.create({"ticket_id": self.id})
         return True
 
-    def action_msp_timer_stop(self):
-        """Stop the current user's timer on this ticket and log its time (rounded up by the
-        company's setting)."""
+    def _msp_my_timer(self):
+        """The current user's timer on this ticket, or a UserError when none runs here."""
         self.ensure_one()
         timer = self.env["msp.ticket.timer"].search(
             [("user_id", "=", self.env.uid), ("ticket_id", "=", self.id)]
@@ -352,5 +358,17 @@ class HelpdeskTicket(models.Model):
             raise UserError(
                 self.env._("Your timer is not running on ticket %s: start it first.", self.name)
             )
-        timer._msp_stop()
+        return timer
+
+    def action_msp_timer_stop(self):
+        """Stop the current user's timer on this ticket and log its time (rounded up by the
+        company's setting). A timer that ran longer than one time entry may hold is refused:
+        discard it instead."""
+        self._msp_my_timer()._msp_stop()
+        return True
+
+    def action_msp_timer_discard(self):
+        """Delete the current user's timer on this ticket without logging its time (a timer
+        left running); a note on the ticket says so."""
+        self._msp_my_timer()._msp_discard()
         return True

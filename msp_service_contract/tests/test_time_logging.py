@@ -42,6 +42,16 @@ class MspTimeLoggingCase(MspContractCase):
             [("timesheet_id", "=", line.id), ("kind", "=", "consumption")]
         )
 
+    def technician_without_employee(self):
+        """A technician with no employee, assigned the ticket."""
+        nobody = new_test_user(
+            self.env,
+            login="msp_tech_no_employee",
+            groups="msp_service_contract.msp_service_contract_group_user",
+        )
+        self.ticket.user_id = nobody
+        return nobody
+
     def messages(self):
         return self.ticket.message_ids.filtered(lambda m: m.message_type == "comment")
 
@@ -118,12 +128,7 @@ class TestTimeWithReply(MspTimeLoggingCase):
         self.assertFalse(self.ticket.msp_timesheet_ids)
 
     def test_user_without_employee_is_told_and_nothing_is_posted(self):
-        nobody = new_test_user(
-            self.env,
-            login="msp_tech_no_employee",
-            groups="msp_service_contract.msp_service_contract_group_user",
-        )
-        self.ticket.user_id = nobody
+        nobody = self.technician_without_employee()
         before = self.messages()
         with freeze_time(MONDAY), self.assertRaisesRegex(UserError, "no employee"):
             self.reply("Should not be posted.", 0.5, user=nobody)
@@ -193,3 +198,52 @@ class TestTicketTimer(MspTimeLoggingCase):
     def test_stop_without_a_timer_is_refused(self):
         with self.assertRaisesRegex(UserError, "not running"):
             self.stop(MONDAY)
+
+    def test_timer_left_running_is_refused_at_stop_and_can_be_discarded(self):
+        self.start()
+        with self.assertRaisesRegex(UserError, r"run for 26\.5 hours.*Discard timer"):
+            self.stop(datetime(2026, 9, 15, 11, 30))
+        timer = self.env["msp.ticket.timer"].search([])
+        self.assertEqual(timer.ticket_id, self.ticket, "the refused stop keeps the timer")
+        self.assertFalse(self.ticket.msp_timesheet_ids)
+        with freeze_time(datetime(2026, 9, 15, 11, 30)):
+            self.ticket.with_user(self.technician).action_msp_timer_discard()
+        self.assertFalse(timer.exists())
+        self.assertFalse(self.ticket.msp_timesheet_ids, "a discarded timer logs nothing")
+        note = self.ticket.message_ids[0]
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertEqual(note.author_id, self.technician.partner_id)
+        self.assertIn(f"Timer of {self.technician.name} discarded after 26.5 h", note.body)
+        # The technician can time their work again.
+        self.start(at=datetime(2026, 9, 15, 11, 31))
+        line = self.stop(datetime(2026, 9, 15, 12, 0))
+        self.assertAlmostEqual(line.unit_amount, 0.5)
+
+    def test_discard_without_a_timer_is_refused(self):
+        with self.assertRaisesRegex(UserError, "not running"):
+            self.ticket.with_user(self.technician).action_msp_timer_discard()
+
+    def test_user_without_employee_cannot_start_a_timer(self):
+        nobody = self.technician_without_employee()
+        with self.assertRaisesRegex(UserError, "no employee"):
+            self.start(user=nobody)
+        self.assertFalse(self.env["msp.ticket.timer"].search([]))
+
+    def test_technician_cannot_rewrite_their_timer(self):
+        other_ticket = self.make_ticket(name="Printer offline", user_id=self.technician.id)
+        self.start()
+        timer = self.env["msp.ticket.timer"].with_user(self.technician).search([])
+        for vals in (
+            {"date_start": datetime(2026, 9, 14, 1, 0)},
+            {"ticket_id": other_ticket.id},
+            {"user_id": self.technician.id},
+        ):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "cannot be changed"):
+                timer.write(vals)
+        timers = self.env["msp.ticket.timer"].with_user(self.technician)
+        timer.unlink()
+        with self.assertRaisesRegex(UserError, "cannot be changed"):
+            timers.create({"ticket_id": self.ticket.id, "date_start": datetime(2026, 9, 13)})
+        self.assertFalse(timers.search([]))
+        self.start()
+        self.assertEqual(timers.search([]).date_start, MONDAY)
