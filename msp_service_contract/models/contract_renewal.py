@@ -478,6 +478,16 @@ class ContractContract(models.Model):
         )
         return order.action_quotation_send()
 
+    def _msp_renewal_quotation_user(self):
+        """The salesperson of the renewal quotation: the renewal's responsible when the
+        person sending it may handle that salesperson's quotations, else that person (a
+        salesperson of their own documents only could neither fill nor send a quotation of
+        someone else's)."""
+        self.ensure_one()
+        if self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            return self._msp_renewal_user()
+        return self.env.user
+
     def _msp_create_renewal_quotation(self):
         self.ensure_one()
         start, end = self._msp_next_term()
@@ -499,7 +509,7 @@ class ContractContract(models.Model):
             {
                 "partner_id": self.partner_id.id,
                 "company_id": self.company_id.id,
-                "user_id": self._msp_renewal_user().id,
+                "user_id": self._msp_renewal_quotation_user().id,
                 "origin": self.name,
                 "validity_date": self.msp_term_end,
                 # Signed in the portal; paid by the contract's monthly invoices.

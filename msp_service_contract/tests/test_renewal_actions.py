@@ -295,3 +295,26 @@ class TestRenewalSignature(HttpCase, MspRenewalActionCase):
         self.assertEqual(self.contract.msp_term_end, term_end + relativedelta(months=12))
         self.assertEqual(self.prices()[self.product_flat], 515)
         self.assertFalse(order.msp_contract_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestRenewalLoose(MspRenewalActionCase):
+    """What a renewal leaves behind: the quotation of a salesperson who sees only their own
+    documents, a terminated contract's open quotation, orders the contract bills."""
+
+    def test_a_salesperson_of_own_documents_sends_the_renewal_of_another(self):
+        own_docs = new_test_user(
+            self.env,
+            login="msp_own_docs",
+            name="Olga Own",
+            groups="msp_service_contract.msp_service_contract_group_manager,"
+            "sales_team.group_sale_salesman",
+        )
+        self.assertEqual(self.contract._msp_renewal_user(), self.account_manager)
+        with freeze_time("2025-11-05"):
+            action = self.contract.with_user(own_docs).action_msp_send_renewal_quotation()
+        order = self.contract.msp_renewal_order_ids
+        self.assertEqual(len(order), 1)
+        self.assertEqual(action["context"]["default_res_ids"], order.ids)
+        self.assertEqual(len(order.order_line), 3)
+        self.assertTrue(order.with_user(own_docs).has_access("write"), "they can send it")
