@@ -148,6 +148,8 @@ class ContractContract(models.Model):
             }
         )
         self._msp_end_lines(day)
+        # No renewal after a termination: the customer must not sign the open quotation.
+        self._msp_close_renewal(self.env._("Contract terminated on %s.", day))
         self.message_post(
             body=self.env._(
                 "Contract terminated on %(day)s. Reason: %(reason)s", day=day, reason=reason or "-"

@@ -318,3 +318,16 @@ class TestRenewalLoose(MspRenewalActionCase):
         self.assertEqual(action["context"]["default_res_ids"], order.ids)
         self.assertEqual(len(order.order_line), 3)
         self.assertTrue(order.with_user(own_docs).has_access("write"), "they can send it")
+
+    def test_termination_cancels_the_open_renewal(self):
+        self.run_cron(date(2025, 11, 1))
+        self.assertTrue(self.contract.activity_ids)
+        with freeze_time("2025-11-05"):
+            self.contract.with_user(self.account_manager).action_msp_send_renewal_quotation()
+        order = self.contract.msp_renewal_order_ids
+        self.assertEqual(order.state, "draft")
+        self.contract.with_user(self.account_manager)._msp_terminate(
+            date(2025, 12, 31), "Moving to in-house IT"
+        )
+        self.assertEqual(order.state, "cancel", "the customer cannot sign it any more")
+        self.assertFalse(self.contract.activity_ids, "the renewal activity is done")
