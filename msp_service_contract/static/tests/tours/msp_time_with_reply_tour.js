@@ -120,6 +120,11 @@ registry.category("web_tour.tours").add("msp_time_with_reply_tour", {
                     ".o_form_view .o_statusbar_buttons button[name='action_msp_timer_stop'] .o_msp_elapsed_time:contains('0:0')",
             },
             {
+                content: "A timer left running can be discarded: the button is next to Stop",
+                trigger:
+                    ".o_form_view .o_statusbar_buttons button[name='action_msp_timer_stop'] + button[name='action_msp_timer_discard']",
+            },
+            {
                 content: "Stop the timer: its time is logged",
                 trigger: ".o_form_view .o_statusbar_buttons button[name='action_msp_timer_stop']",
                 run: "click",
