@@ -38,6 +38,31 @@ class SaleOrderLine(models.Model):
             self, "msp_renewal_line_id", "order_id.partner_id", "contract_id.partner_id"
         )
 
+    def _msp_billed_by_contract(self):
+        """The monthly lines of an order that made or renews a service contract: the
+        contract's own invoices bill them, the order never does."""
+        return self.filtered(
+            lambda ln: (
+                (ln.msp_is_recurring or ln.msp_plan_line_id or ln.msp_renewal_line_id)
+                and (ln.order_id.msp_contract_ids or ln.order_id.msp_renewal_contract_id)
+            )
+        )
+
+    @api.depends(
+        "msp_is_recurring",
+        "msp_plan_line_id",
+        "msp_renewal_line_id",
+        "order_id.msp_contract_ids",
+        "order_id.msp_renewal_contract_id",
+    )
+    def _compute_qty_to_invoice(self):
+        # Like the lines sale leaves to another flow: nothing to invoice from the order,
+        # so Create invoices does not bill a month on top of the contract's invoices.
+        # One-time lines of the same order (e.g. remediation) stay invoiceable.
+        result = super()._compute_qty_to_invoice()
+        self._msp_billed_by_contract().qty_to_invoice = 0
+        return result
+
     def _compute_price_unit(self):
         # A plan price put on the quotation is what the customer signs: a quantity change must
         # not reprice it from the price list.

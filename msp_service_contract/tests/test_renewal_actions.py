@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import MspRenewalCase
@@ -331,3 +332,37 @@ class TestRenewalLoose(MspRenewalActionCase):
         )
         self.assertEqual(order.state, "cancel", "the customer cannot sign it any more")
         self.assertFalse(self.contract.activity_ids, "the renewal activity is done")
+
+    def test_a_confirmed_renewal_has_nothing_to_invoice(self):
+        with freeze_time("2025-11-05"):
+            order = self.quote()
+            order.with_user(self.account_manager).action_confirm()
+        self.assertEqual(self.contract.msp_renewal_state, "renewed")
+        self.assertEqual(order.order_line.mapped("qty_to_invoice"), [0, 0, 0])
+        self.assertEqual(order.invoice_status, "no", "the contract bills the months")
+
+    def test_a_plan_order_invoices_its_one_time_lines_only(self):
+        remediation = self.env["product.product"].create(
+            {"name": "Firewall remediation", "type": "service", "invoice_policy": "order"}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "msp_service_plan_id": self.plan.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": remediation.id, "product_uom_qty": 1, "price_unit": 400}
+                    )
+                ],
+            }
+        )
+        with freeze_time("2026-09-01"):
+            order.action_confirm()
+        self.assertTrue(order.msp_contract_ids)
+        monthly = order._msp_monthly_lines()
+        self.assertEqual(len(monthly), len(self.plan.line_ids))
+        self.assertEqual(set(monthly.mapped("qty_to_invoice")), {0})
+        self.assertNotIn("to invoice", monthly.mapped("invoice_status"))
+        one_time = order.order_line - monthly
+        self.assertEqual((one_time.qty_to_invoice, one_time.invoice_status), (1, "to invoice"))
+        self.assertEqual(order.invoice_status, "to invoice")
