@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .msp_contract_hours import HOURS_LEFT_HELP, HOURS_LEFT_LABEL
 
@@ -26,13 +26,15 @@ class ResPartner(models.Model):
         """The active service contracts of these partners' companies."""
         today = fields.Date.context_today(self)
         # sudo: technicians see the customer's hours, not its contracts (nor their prices);
-        # what is shown is only the hours figure
+        # what is shown is only the hours figure, of the companies the user works in (sudo
+        # skips the multi-company rule: the company filter does its work)
         contracts = (
             self.env["contract.contract"]
             .sudo()
             .search(
                 [
                     ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "in", self.env.companies.ids),
                     ("contract_type", "=", "sale"),
                     ("msp_plan_id", "!=", False),
                 ]
@@ -40,6 +42,7 @@ class ResPartner(models.Model):
         )
         return contracts.filtered(lambda c: c._msp_is_active_on(today))
 
+    @api.depends_context("allowed_company_ids")
     def _compute_msp_hours_left(self):
         contracts = self._origin._msp_active_service_contracts()
         parts = contracts._msp_hours_parts(fields.Date.context_today(self))

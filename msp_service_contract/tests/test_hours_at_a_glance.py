@@ -120,6 +120,19 @@ class TestHoursAtAGlance(MspContractCase):
         button = etree.fromstring(view).xpath("//button[@name='action_msp_view_service_hours']")[0]
         self.assertEqual(button.get("invisible"), "not msp_active_contract_count")
 
+    @freeze_time("2026-10-15")
+    def test_customer_smart_button_counts_the_allowed_companies_only(self):
+        self.make_contract(start=date(2026, 10, 1))
+        other_company = self.env["res.company"].create({"name": "Other MSP Branch"})
+        self.manager.company_ids |= other_company
+        customer = self.customer.with_user(self.manager)
+        elsewhere = customer.with_context(allowed_company_ids=[other_company.id])
+        self.assertEqual(elsewhere.msp_active_contract_count, 0)
+        self.assertEqual(elsewhere.msp_hours_left, 0, "a contract of a company not selected")
+        both = customer.with_context(allowed_company_ids=[other_company.id, self.company.id])
+        self.assertEqual(both.msp_active_contract_count, 1)
+        self.assertAlmostEqual(both.msp_hours_left, 10)
+
     def test_one_label_everywhere(self):
         where = [
             ("contract.contract", "form", "msp_hours_balance"),
