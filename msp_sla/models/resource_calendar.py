@@ -5,6 +5,7 @@ from pytz import timezone, utc
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 # Business time is computed on windows of WINDOW_DAYS local days, aligned on EPOCH (a
 # Monday). Each window's working intervals (attendances minus leaves) are cached per
@@ -170,13 +171,28 @@ class ResourceCalendar(models.Model):
         )
         return dict(sorted(calendar.items()))
 
+    def _msp_sla_lock_holidays(self):
+        """Lock these calendars before reading their loaded holidays: an update that changes
+        nothing makes a second load wait for the first one, and one that started before the
+        first committed is refused with a serialisation failure, which Odoo retries from the
+        start (then it finds the days loaded). Without it both would add the same days."""
+        if self.ids:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE resource_calendar SET write_date = write_date WHERE id IN %s",
+                    tuple(self.ids),
+                )
+            )
+
     def _msp_sla_load_public_holidays(self, code, years):
         """Load the public holidays of ``code`` (see _msp_sla_public_holidays) for ``years``
         into these calendars, as leaves of the whole local day for every resource.
 
         Idempotent: a day already loaded (or a public leave already covering exactly that day)
-        is kept, its name updated when the library renamed it. Returns the created and the
-        updated leaves."""
+        is kept, its name updated when the library renamed it. One leave per calendar day:
+        loading another code (a second country, a region) adds its own days and renames the
+        days it names differently, which then carry that code; a day it names the same keeps
+        the code that loaded it first. Returns the created and the updated leaves."""
         Leave = self.env["resource.calendar.leaves"]
         if isinstance(years, int):
             years = [years]
@@ -188,6 +204,7 @@ class ResourceCalendar(models.Model):
             return created, updated
         first, last = min(days), max(days)
         region = (code or "").strip().upper()
+        self._msp_sla_lock_holidays()
         for calendar in self:
             tz = timezone(calendar.tz or "UTC")
             existing = Leave.search(
@@ -218,12 +235,13 @@ class ResourceCalendar(models.Model):
                         }
                     )
                 elif leave.name != name or leave.msp_sla_holiday_date != day:
-                    # a leave typed by hand for that day becomes the loaded holiday
+                    # a leave typed by hand for that day becomes the loaded holiday; a day
+                    # renamed by another code's load takes that code with the name
                     leave.write(
                         {
                             "name": name,
                             "msp_sla_holiday_date": day,
-                            "msp_sla_holiday_region": leave.msp_sla_holiday_region or region,
+                            "msp_sla_holiday_region": region,
                         }
                     )
                     updated |= leave
@@ -344,6 +362,7 @@ class ResourceCalendarLeaves(models.Model):
     msp_sla_holiday_date = fields.Date(
         string="Public Holiday",
         readonly=True,
+        copy=False,
         index="btree_not_null",
         help="The public holiday this leave was loaded for (Load Public Holidays): loading "
         "the same year again updates this leave instead of adding another.",
@@ -351,7 +370,16 @@ class ResourceCalendarLeaves(models.Model):
     msp_sla_holiday_region = fields.Char(
         string="Holiday Region",
         readonly=True,
-        help="The country or region code the public holiday was loaded from (BE, US-CA).",
+        copy=False,
+        help="The country or region code the public holiday's name was loaded from (BE, "
+        "US-CA): a later load of another code that renames the day gives it that code.",
+    )
+
+    # The loader keeps one leave per calendar day, whatever the code it came from: two
+    # loads at once must not both add it (the loader locks the calendar; this is the proof).
+    _msp_sla_holiday_unique = models.UniqueIndex(
+        "(calendar_id, msp_sla_holiday_date) WHERE msp_sla_holiday_date IS NOT NULL",
+        "This calendar already has this public holiday.",
     )
 
     def _msp_sla_check_calendars(self):

@@ -1,8 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
+import psycopg2
+
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import P3, MspSlaCase, local
 
@@ -59,6 +62,34 @@ class TestSlaPublicHolidays(MspSlaCase):
         self.assertEqual(
             len(self.leaves().filtered(lambda leave: leave.date_from == christmas.date_from)), 1
         )
+
+    def test_one_loaded_holiday_per_calendar_day(self):
+        created, _updated = self.calendar._msp_sla_load_public_holidays("BE", [2026])
+        christmas = created.filtered(lambda leave: leave.msp_sla_holiday_date.month == 12)
+        # What a second manager loading at the same time would add: refused by the database.
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.env.cr.savepoint(),
+        ):
+            christmas.copy({"msp_sla_holiday_date": christmas.msp_sla_holiday_date})
+            self.env.flush_all()
+        # Duplicating a holiday by hand makes a plain leave, not a second holiday.
+        self.assertFalse(christmas.copy().msp_sla_holiday_date)
+
+    def test_another_country_renaming_a_day_gives_it_its_code(self):
+        created, _updated = self.calendar._msp_sla_load_public_holidays("BE", [2026])
+        christmas = created.filtered(lambda leave: leave.msp_sla_holiday_date == date(2026, 12, 25))
+        christmas.name = "Kerstmis"
+        new_year = created.filtered(lambda leave: leave.msp_sla_holiday_date == date(2026, 1, 1))
+        _created, updated = self.calendar._msp_sla_load_public_holidays("FR", [2026])
+        # The name and the code of a day come from the same load.
+        self.assertIn(christmas, updated)
+        self.assertEqual(
+            (christmas.name, christmas.msp_sla_holiday_region), ("Christmas Day", "FR")
+        )
+        self.assertNotIn(new_year, updated, "same name: the day stays Belgium's")
+        self.assertEqual(new_year.msp_sla_holiday_region, "BE")
 
     def test_region_adds_its_own_holidays(self):
         country, _updated = self.calendar._msp_sla_load_public_holidays("DE", [2026])
