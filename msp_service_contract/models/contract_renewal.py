@@ -470,14 +470,22 @@ class ContractContract(models.Model):
                     "ask an administrator, or use Renew Now."
                 )
             )
-        order = (
-            self.msp_renewal_order_ids.filtered(
-                lambda o: (
-                    o.state in ("draft", "sent") and o.msp_renewal_term_end == self.msp_term_end
+        # sudo: find the open quotation even when it is another salesperson's (record rules
+        # would hide it and a second quotation be made); it is used only if the user may.
+        order = self.sudo().msp_renewal_order_ids.filtered(
+            lambda o: o.state in ("draft", "sent") and o.msp_renewal_term_end == self.msp_term_end
+        )[:1]
+        if order and not order.with_env(self.env).has_access("write"):
+            raise UserError(
+                self.env._(
+                    "The renewal quotation %(order)s of %(contract)s is %(salesperson)s's: ask "
+                    "them or a sales manager to send it.",
+                    order=order.name,
+                    contract=self.display_name,
+                    salesperson=order.user_id.name,
                 )
-            )[:1]
-            or self._msp_create_renewal_quotation()
-        )
+            )
+        order = order.with_env(self.env) or self._msp_create_renewal_quotation()
         return order.action_quotation_send()
 
     def _msp_renewal_quotation_user(self):

@@ -320,6 +320,21 @@ class TestRenewalLoose(MspRenewalActionCase):
         self.assertEqual(len(order.order_line), 3)
         self.assertTrue(order.with_user(own_docs).has_access("write"), "they can send it")
 
+    def test_the_open_quotation_of_another_salesperson_is_named_not_hidden(self):
+        own_docs = new_test_user(
+            self.env,
+            login="msp_own_docs_2",
+            name="Otto Own",
+            groups="msp_service_contract.msp_service_contract_group_manager,"
+            "sales_team.group_sale_salesman",
+        )
+        with freeze_time("2025-11-05"):
+            order = self.quote()
+            self.env.invalidate_all()
+            with self.assertRaisesRegex(UserError, f"{order.name}.*Alice Account"):
+                self.contract.with_user(own_docs).action_msp_send_renewal_quotation()
+        self.assertEqual(self.contract.msp_renewal_order_ids, order, "no second quotation")
+
     def test_termination_cancels_the_open_renewal(self):
         self.run_cron(date(2025, 11, 1))
         self.assertTrue(self.contract.activity_ids)
