@@ -303,14 +303,18 @@ class TestRenewalLoose(MspRenewalActionCase):
     """What a renewal leaves behind: the quotation of a salesperson who sees only their own
     documents, a terminated contract's open quotation, orders the contract bills."""
 
-    def test_a_salesperson_of_own_documents_sends_the_renewal_of_another(self):
-        own_docs = new_test_user(
+    def own_documents_salesperson(self, login, name):
+        """A contract manager with Sales / User: Own Documents Only."""
+        return new_test_user(
             self.env,
-            login="msp_own_docs",
-            name="Olga Own",
+            login=login,
+            name=name,
             groups="msp_service_contract.msp_service_contract_group_manager,"
             "sales_team.group_sale_salesman",
         )
+
+    def test_a_salesperson_of_own_documents_sends_the_renewal_of_another(self):
+        own_docs = self.own_documents_salesperson("msp_own_docs", "Olga Own")
         self.assertEqual(self.contract._msp_renewal_user(), self.account_manager)
         with freeze_time("2025-11-05"):
             action = self.contract.with_user(own_docs).action_msp_send_renewal_quotation()
@@ -321,13 +325,7 @@ class TestRenewalLoose(MspRenewalActionCase):
         self.assertTrue(order.with_user(own_docs).has_access("write"), "they can send it")
 
     def test_the_open_quotation_of_another_salesperson_is_named_not_hidden(self):
-        own_docs = new_test_user(
-            self.env,
-            login="msp_own_docs_2",
-            name="Otto Own",
-            groups="msp_service_contract.msp_service_contract_group_manager,"
-            "sales_team.group_sale_salesman",
-        )
+        own_docs = self.own_documents_salesperson("msp_own_docs_2", "Otto Own")
         with freeze_time("2025-11-05"):
             order = self.quote()
             self.env.invalidate_all()
