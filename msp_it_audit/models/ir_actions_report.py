@@ -23,6 +23,7 @@ class IrActionsReport(models.Model):
         set, else this server itself on its local address, not ``web.base.url``. The public
         address goes out through the proxy and back, or not at all from inside the server,
         and wkhtmltopdf has no timeout: it waits as long as the address does not answer."""
+        # sudo: reads a system parameter (a URL setting), nothing of any record
         if (
             self.env.context.get("msp_it_audit_report")
             and not self.env["ir.config_parameter"].sudo().get_param("report.url")
@@ -52,6 +53,7 @@ class IrActionsReport(models.Model):
             set_viewport_size=set_viewport_size,
         )
         if self.env.context.get("msp_it_audit_report") and "--javascript-delay" in args:
+            # sudo: reads a system parameter (the print delay), nothing of any record
             delay = self.env["ir.config_parameter"].sudo().get_param(PRINT_DELAY_PARAM, "0")
             args[args.index("--javascript-delay") + 1] = str(int(delay))
         return args

@@ -49,6 +49,8 @@ class AccountMove(models.Model):
     def _msp_link_ledger(self):
         """Point the ledger at the invoice lines that billed it (overage, credits, prepaid)."""
         lines = self.line_ids.filtered("msp_line_kind")
+        # sudo: only the ledger's engine links its lines (the mixin refuses it otherwise); the
+        # link written is the invoice line that was just created for that ledger line
         for line in lines.filtered(lambda ln: ln.msp_line_kind in ("overage", "prepaid")):
             line.msp_hours_entry_id.sudo().invoice_line_id = line
         for line in lines.filtered(lambda ln: ln.msp_line_kind == "sla_credit"):

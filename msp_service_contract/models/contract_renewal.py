@@ -373,6 +373,7 @@ class ContractContract(models.Model):
         for user in (self.user_id, self.msp_plan_id.user_id):
             if user and user != bot and user.active and not user.share:
                 return user
+        # sudo: lists the group's users to pick whom the activity goes to; nothing is written
         managers = (
             self.env.ref("msp_service_contract.msp_service_contract_group_manager")
             .sudo()

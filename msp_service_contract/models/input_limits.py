@@ -33,6 +33,7 @@ MAX_HTML = 100_000
 
 
 def _max_hours_per_entry(env):
+    # sudo: reads a system parameter (the ceiling), nothing of any record
     return float(env["ir.config_parameter"].sudo().get_param(MAX_HOURS_PARAM, MAX_HOURS_PER_ENTRY))
 
 

@@ -187,6 +187,8 @@ class MspContractHoursEntry(models.Model):
         periods = self.env["msp.contract.hours.period"].browse(
             [vals["period_id"] for vals in vals_list if vals.get("period_id")]
         )
+        # sudo: the engine writes ledger lines for users who may not read periods; only the
+        # period's company is read
         company = {period.id: period.company_id.id for period in periods.sudo()}
         for vals in vals_list:
             if not vals.get("company_id") and vals.get("period_id"):
@@ -273,6 +275,7 @@ class ContractHoursLedger(models.AbstractModel):
             )
         )
         locked.update(todo)
+        # sudo: the periods are read as superuser (_msp_periods), so that cache is the one to drop
         self.browse(todo).sudo().invalidate_recordset(["msp_hours_period_ids"])
 
     def _msp_log_hours(self, period, kind, hours, day, **values):
@@ -336,6 +339,7 @@ class ContractHoursLedger(models.AbstractModel):
         for contract in self:
             kinds = logged.get(contract._origin.id)
             if kinds is None:
+                # sudo: technicians see the hours, not the plan; only its included hours are read
                 included = contract.sudo().msp_plan_id.included_hours
                 result[contract.id] = dict.fromkeys(HOURS_PARTS, 0.0) | {
                     "included": included,

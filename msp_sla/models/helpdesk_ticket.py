@@ -542,6 +542,7 @@ class HelpdeskTicket(models.Model):
             )
         # sudo: the demo's start lines move with their clocks; the ledger is never rewritten,
         # so each gets a correcting line at the moved date (this runs at demo installation).
+        # sudo: demo data only (the rewind runs at install); it reads the clocks' own events
         self.env["msp.sla.event"]._msp_sla_log(
             [
                 {

@@ -275,6 +275,7 @@ class MspLedgerHashMixin(models.AbstractModel):
         }
 
         def broken(line_id, line_sequence, reason):
+            # sudo: names the broken line to a ledger manager, whatever record rules hide
             line = self.sudo().browse(line_id) if line_id else self.browse()
             result.update(
                 line_id=line_id or False,

@@ -150,6 +150,7 @@ class MspSlaClock(models.Model):
         if not unplanned:
             return []
         unplanned.write({"unplanned_since": now})
+        # sudo: the calendar's name for the ledger line, whoever's action planned the clock
         return [
             clock._event(
                 "no_deadline",

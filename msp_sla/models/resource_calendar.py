@@ -289,6 +289,7 @@ class ResourceCalendar(models.Model):
             return
         now = fields.Datetime.now()
         starts = sorted({now} | {max(start, now) for start in starts if start})
+        # sudo: plans deadlines on the calendars the user changes; nothing is written here
         for calendar in self.sudo():
             used = [(p, m) for p, m in targets if p.calendar_id == calendar]
             if not used:
