@@ -490,17 +490,19 @@ class MspAsset(models.Model):
                 entry["asset"] = asset
             stats["created"] = len(created)
         matched = {id(entry): entry for entry in seen if entry and "changes" in entry}
-        updated = 0
+        updated = self.browse()
         for entry in matched.values():
             changes = entry["changes"]
             software = self._software_commands(entry["asset"], entry.get("software"))
             if software:
                 changes["software_ids"] = software
             if changes:
-                entry["asset"].write({**changes, **source_vals})
-                updated += 1
-        stats["updated"] = updated
-        stats["unchanged"] = len(matched) - updated
+                entry["asset"].write(changes)
+                updated |= entry["asset"]
+        # the source once for all updated assets: one check of its values, not one per asset
+        updated.write(source_vals)
+        stats["updated"] = len(updated)
+        stats["unchanged"] = len(matched) - len(updated)
         return stats, [entry["asset"] if entry else self.browse() for entry in seen]
 
     # ------------------------------------------------------------------

@@ -45,6 +45,9 @@ class MspAuditScheduleWizard(models.TransientModel):
         auditors = self.env["res.users"].search(self._auditor_domain(), limit=2)
         is_auditor = self.env.user.has_group("msp_it_audit.msp_it_audit_group_user")
         for wizard in self:
+            if wizard.auditor_id:
+                wizard.auditor_id = wizard.auditor_id  # a compute assigns every record
+                continue
             # sudo: the salesperson may read the opportunity's audits; only the auditor of the
             # last one is taken, and only while that user is still an auditor
             last = (
@@ -52,9 +55,7 @@ class MspAuditScheduleWizard(models.TransientModel):
                 if wizard.lead_id.id
                 else self.env["msp.audit"]
             ).user_id.sudo(False)
-            if wizard.auditor_id:
-                wizard.auditor_id = wizard.auditor_id
-            elif last and last.active and last.has_group("msp_it_audit.msp_it_audit_group_user"):
+            if last and last.active and last.has_group("msp_it_audit.msp_it_audit_group_user"):
                 wizard.auditor_id = last
             elif len(auditors) == 1:
                 wizard.auditor_id = auditors

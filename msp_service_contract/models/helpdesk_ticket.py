@@ -187,10 +187,9 @@ class HelpdeskTicket(models.Model):
         contracts = self.msp_contract_id.sudo()
         parts = contracts._msp_hours_parts(fields.Date.context_today(self))
         for ticket in self:
-            contract = ticket.msp_contract_id.sudo()
-            figures = parts.get(contract.id) if contract else None
+            figures = parts.get(ticket.msp_contract_id.id)
             ticket.msp_hours_remaining = figures["left"] if figures else 0.0
-            ticket.msp_hours_summary = contract._msp_hours_summary(figures) if figures else False
+            ticket.msp_hours_summary = contracts._msp_hours_summary(figures) if figures else False
 
     def _compute_msp_timesheet_project_id(self):
         project = self.env.ref(

@@ -69,7 +69,8 @@ class Limit:
         return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
     def error(self, env, label, value):
-        """The message for ``value`` of the field called ``label``, or None when it fits."""
+        """The message for ``value`` of the field called ``label``, or None when it fits.
+        ``label`` may be a function: it is called only when there is a message to write."""
         checked = self.convert(value)
         if checked is None:
             return None
@@ -80,7 +81,7 @@ class Limit:
             return env._(
                 "%(field)s is %(length)s characters long: at most %(max)s are allowed. "
                 "Shorten it, or attach the full text as a document.",
-                field=label,
+                field=label() if callable(label) else label,
                 length=f"{checked:,}",
                 max=f"{high:,}",
             )
@@ -90,7 +91,7 @@ class Limit:
         if self.kind == "date":
             message = env._(
                 "%(field)s %(value)s is out of range: enter a date from %(low)s to %(high)s.",
-                field=label,
+                field=label() if callable(label) else label,
                 value=checked,
                 low=low,
                 high=high,
@@ -98,7 +99,7 @@ class Limit:
         else:
             message = env._(
                 "%(field)s %(value)s is out of range: enter %(low)s and at most %(high)s.",
-                field=label,
+                field=label() if callable(label) else label,
                 value=f"{checked:g}",
                 low=(
                     env._("more than %s", f"{low:g}")
@@ -195,7 +196,7 @@ def _label(env, limit, field):
 
 def _raise_first(env, label_of, items):
     for name, limit, value in items:
-        message = limit.error(env, label_of(name, limit), value)
+        message = limit.error(env, lambda n=name, lim=limit: label_of(n, lim), value)
         if message:
             raise ValidationError(message)
 

@@ -36,6 +36,28 @@ HOURS_PARTS_HELP = {
 }
 
 
+def lock_rows(env, table, ids):
+    """Lock rows of ``table`` by an update that changes no value, once per transaction, and
+    return the ids locked now (those locked earlier in the transaction are skipped).
+
+    An update, not ``SELECT ... FOR UPDATE``: under Odoo's REPEATABLE READ a transaction that
+    started before another updated the row is then refused (a serialisation failure, which
+    Odoo retries) instead of deciding on what it read before. The memo lives as long as the
+    transaction: precommit data is cleared at commit and at rollback, when the locks go."""
+    locked = env.cr.precommit.data.setdefault(f"msp_locked_{table}", set())
+    todo = [row_id for row_id in ids if row_id not in locked]
+    if todo:
+        env.cr.execute(
+            SQL(
+                "UPDATE %s SET write_date = write_date WHERE id IN %s",
+                SQL.identifier(table),
+                tuple(todo),
+            )
+        )
+        locked.update(todo)
+    return todo
+
+
 def month_start(day):
     return day.replace(day=1)
 
@@ -97,15 +119,11 @@ class MspContractHoursPeriod(models.Model):
         transaction waits for the first, and one that started before the first committed is
         refused (a serialisation failure, which Odoo retries from the start) instead of
         deciding on a state or balance that is no longer true."""
-        if not self.ids:
-            return
-        self.env.cr.execute(
-            SQL(
-                "UPDATE msp_contract_hours_period SET write_date = write_date WHERE id IN %s",
-                tuple(self.ids),
+        locked = lock_rows(self.env, "msp_contract_hours_period", self.ids)
+        if locked:
+            self.browse(locked).invalidate_recordset(
+                ["state", "settled_date", "entry_ids", "credit_line_id"]
             )
-        )
-        self.invalidate_recordset(["state", "settled_date", "entry_ids", "credit_line_id"])
 
     @api.depends("contract_id", "date_start")
     def _compute_display_name(self):
@@ -262,21 +280,9 @@ class ContractHoursLedger(models.AbstractModel):
     def _msp_lock_contracts(self):
         """Lock the contracts' rows (an update that changes no value, see _msp_lock), once
         per transaction, and forget the periods read before."""
-        # The memo lives as long as the transaction: precommit data is cleared at commit and
-        # at rollback, when the row locks go.
-        locked = self.env.cr.precommit.data.setdefault("msp_locked_contract_ids", set())
-        todo = [cid for cid in self.ids if cid not in locked]
-        if not todo:
-            return
-        self.env.cr.execute(
-            SQL(
-                "UPDATE contract_contract SET write_date = write_date WHERE id IN %s",
-                tuple(todo),
-            )
-        )
-        locked.update(todo)
+        locked = lock_rows(self.env, "contract_contract", self.ids)
         # sudo: the periods are read as superuser (_msp_periods), so that cache is the one to drop
-        self.browse(todo).sudo().invalidate_recordset(["msp_hours_period_ids"])
+        self.browse(locked).sudo().invalidate_recordset(["msp_hours_period_ids"])
 
     def _msp_log_hours(self, period, kind, hours, day, **values):
         # sudo: ledger lines are written by the contract's rules only, on behalf of the user
@@ -292,9 +298,11 @@ class ContractHoursLedger(models.AbstractModel):
         "covered" while this month's hours are used up, or "billable" while some are left,
         are decided again (only those, so that logging time stays cheap)."""
         today = fields.Date.context_today(self)
+        planned = self.filtered(lambda c: c.msp_plan_id.included_hours)
+        left = planned._msp_hours_parts(today) if planned else {}
         wrong = {
-            contract.id: "covered" if contract._msp_hours_left(today) <= 0 else "billable"
-            for contract in self.filtered(lambda c: c.msp_plan_id.included_hours)
+            contract.id: "covered" if left[contract.id]["left"] <= 0 else "billable"
+            for contract in planned
         }
         if not wrong:
             return

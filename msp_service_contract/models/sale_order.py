@@ -194,6 +194,7 @@ class SaleOrder(models.Model):
         contract = self.msp_renewal_contract_id.sudo()
         prices = {}
         for line in self.order_line:
+            # sudo: the same reason, for the contract line each quotation line renews
             contract_line = line.msp_renewal_line_id.sudo()
             if contract_line.contract_id == contract:
                 prices[contract_line] = line.price_unit

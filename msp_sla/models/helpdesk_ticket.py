@@ -340,11 +340,12 @@ class HelpdeskTicket(models.Model):
         return POLICY_INPUTS
 
     def write(self, vals):
+        if self.env.context.get("msp_sla_no_hook"):
+            # the SLA engine's own writes (policy, status): values it computed, not input
+            return super().write(vals)
         self._msp_check_values([vals])
         inputs = set(self._msp_sla_policy_inputs())
-        if self.env.context.get("msp_sla_no_hook") or not (
-            {"stage_id", "priority", "msp_sla_policy_id", *inputs} & vals.keys()
-        ):
+        if not ({"stage_id", "priority", "msp_sla_policy_id", *inputs} & vals.keys()):
             return super().write(vals)
         before = {t.id: (t.stage_id, t.priority, t.msp_sla_policy_id) for t in self}
         result = super().write(vals)
@@ -542,7 +543,6 @@ class HelpdeskTicket(models.Model):
             )
         # sudo: the demo's start lines move with their clocks; the ledger is never rewritten,
         # so each gets a correcting line at the moved date (this runs at demo installation).
-        # sudo: demo data only (the rewind runs at install); it reads the clocks' own events
         self.env["msp.sla.event"]._msp_sla_log(
             [
                 {
@@ -550,6 +550,7 @@ class HelpdeskTicket(models.Model):
                     "details": self.env._("Demo data: opened %s minutes earlier", minutes),
                     "corrects_id": event.id,
                 }
+                # sudo: demo data only (the rewind runs at install): the clocks' own events
                 for event in self.env["msp.sla.event"]
                 .sudo()
                 .search([("clock_id", "in", clocks.ids)])

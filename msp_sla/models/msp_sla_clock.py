@@ -150,7 +150,6 @@ class MspSlaClock(models.Model):
         if not unplanned:
             return []
         unplanned.write({"unplanned_since": now})
-        # sudo: the calendar's name for the ledger line, whoever's action planned the clock
         return [
             clock._event(
                 "no_deadline",
@@ -158,6 +157,7 @@ class MspSlaClock(models.Model):
                 self.env._(
                     "No deadline could be planned: calendar %(calendar)s has no working time "
                     "left for the %(minutes)s minutes of this target.",
+                    # sudo: the calendar's name, whoever's action planned the clock
                     calendar=clock._calendar().sudo().display_name,
                     minutes=clock.target_minutes - round(clock.consumed_minutes),
                 ),
