@@ -34,6 +34,8 @@ FIXTURES = REPO / "msp_it_audit" / "tests" / "fixtures"
 sys.path.insert(0, str(EXAMPLES))
 from odoo_client import Json2Client, OdooError, XmlRpcClient  # noqa: E402
 
+pytestmark = pytest.mark.standalone
+
 PROTOCOLS = ("json2", "xmlrpc")
 CLIENTS = {"json2": Json2Client, "xmlrpc": XmlRpcClient}
 API_GROUP = "msp_service_contract.msp_group_api_integration"  # keys up to a year

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.standalone
 # The wheels each addon's wheel requires: its non-core dependencies, as whool derives them.
 WHEEL_REQUIRES = {
     "msp_sla": {"holidays", "odoo-addon-helpdesk_mgmt==19.0.*", "odoo==19.0.*"},

@@ -19,6 +19,8 @@ sys.path.insert(0, str(REPO / "tools"))
 
 from odoo_server import OdooServer, drop_database, free_port  # noqa: E402
 
+pytestmark = pytest.mark.standalone
+
 
 @pytest.fixture
 def run_db(tmp_path):

@@ -33,10 +33,48 @@ if ! "$PY" "$ODOO/odoo-bin" -c "$CFG" -d "$DB" "${action[@]}" --stop-after-init 
     exit 1
 fi
 
-say "running the tests (pytest-odoo, database '$DB')"
+PYTEST=("$PY" -m pytest --odoo-config="$CFG" --odoo-database="$DB" --odoo-http)
 set +e
-(cd "$REPO_ROOT" && "$PY" -m pytest --odoo-config="$CFG" --odoo-database="$DB" --odoo-http "$@")
-rc=$?
+if [ $# -eq 0 ]; then
+    # The whole suite: the tests marked `standalone` (their own Odoo servers, wheel builds) need
+    # no test database, so a second pytest runs them beside the others, on the second core.
+    side_dir="$(mktemp -d)"
+    say "running the standalone tests beside the others (output at the end)"
+    (cd "$REPO_ROOT" && "${PYTEST[@]}" -m standalone -p no:cacheprovider \
+        --junitxml="$side_dir/side.xml" >"$side_dir/side.log" 2>&1) &
+    side_pid=$!
+    say "running the tests (pytest-odoo, database '$DB')"
+    (cd "$REPO_ROOT" && "${PYTEST[@]}" -m "not standalone" --junitxml="$side_dir/main.xml")
+    rc=$?
+    wait "$side_pid"
+    side_rc=$?
+    say "the standalone tests, run beside the others:"
+    cat "$side_dir/side.log"
+    [ "$rc" -eq 0 ] && rc=$side_rc
+    # One closing line for both runs, from their JUnit reports.
+    "$PY" - "$side_dir/main.xml" "$side_dir/side.xml" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+total = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+for path in sys.argv[1:]:
+    try:
+        suites = ET.parse(path).getroot().iter("testsuite")
+    except (OSError, ET.ParseError):
+        total["errors"] += 1  # a run that wrote no report did not pass
+        continue
+    for suite in suites:
+        for key in total:
+            total[key] += int(suite.get(key, 0))
+failed = total["failures"] + total["errors"] + total["skipped"]
+print(f"total: {total['tests'] - failed} passed, {failed} failed")
+PY
+    rm -rf "$side_dir"
+else
+    say "running the tests (pytest-odoo, database '$DB')"
+    (cd "$REPO_ROOT" && "${PYTEST[@]}" "$@")
+    rc=$?
+fi
 set -e
 if [ "$rc" -eq 0 ] && [ "$keep" -eq 0 ]; then
     drop_db "$DB" && rm -f "$CFG"
