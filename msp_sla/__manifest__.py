@@ -31,6 +31,7 @@
     "demo": [
         "demo/msp_sla_calendar_demo.xml",
         "demo/msp_sla_demo.xml",
+        "demo/msp_oncall_demo.xml",
     ],
     "installable": True,
     "application": True,
