@@ -241,6 +241,22 @@ class TestServiceDeskMobileTour(MspServiceDeskTourCase):
         self.assertEqual(response.state, "running", "acknowledging is not answering the customer")
         self.assertScreenshots("oncall-page-phone", "oncall-acknowledged-phone")
 
+        # The e-mail's link acknowledges without a login, once; a forged one does nothing.
+        other = self.make_ticket(name="Firewall down", priority="3").msp_page_incident_id
+        other._msp_run_step(other.next_due_at)
+        page = other.page_ids
+        self.authenticate(None, None)
+        forged = self.url_open(f"/msp/page/ack/{page.id}/{'0' * 64}")
+        self.assertEqual(forged.status_code, 404)
+        self.assertEqual(other.state, "triggered")
+        link = f"/msp/page/ack/{page.id}/{page._msp_ack_token()}"
+        self.assertIn("Paging has stopped", self.url_open(link).text)
+        other.invalidate_recordset()
+        self.assertEqual(other.state, "acknowledged")
+        self.assertEqual(other.acknowledged_via, "email")
+        self.assertEqual(other.acknowledged_by_id, self.tour_technician)
+        self.assertIn("already acknowledged by Terry Technician", self.url_open(link).text)
+
 
 @tagged("post_install", "-at_install")
 class TestBillingTour(MspTourCase):

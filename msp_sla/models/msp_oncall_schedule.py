@@ -155,7 +155,17 @@ class MspOncallSchedule(models.Model):
         Public, for other systems (docs/api.md): returns a list of
         {schedule_id, team_id, at, primary: {id, name} or false, secondary: ..., next_handover:
         {primary, secondary}} with times in UTC."""
-        moment = fields.Datetime.to_datetime(at) if at else fields.Datetime.now()
+        try:
+            moment = fields.Datetime.to_datetime(at) if at else fields.Datetime.now()
+        except (TypeError, ValueError):
+            moment = None
+        if moment is None:
+            raise ValidationError(
+                self.env._(
+                    'at must be a UTC date and time as text, "YYYY-MM-DD HH:MM:SS"; got %r.',
+                    at,
+                )
+            )
         result = []
         for schedule in self:
             row = {

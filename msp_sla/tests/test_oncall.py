@@ -143,6 +143,8 @@ class TestOncallSchedule(MspOncallCase):
         self.assertEqual(row["primary"], {"id": self.techs["Bob"].id, "name": "Bob"})
         self.assertEqual(row["secondary"]["name"], "Eve")
         self.assertEqual(row["next_handover"]["primary"], "2026-04-06 07:00:00")
+        with self.assertRaisesRegex(ValidationError, "YYYY-MM-DD HH:MM:SS"):
+            schedule.msp_oncall_now(at="next tuesday")
         # the team shows who is on call now, to a technician who reads no schedule
         agent_team = self.team.with_user(self.agent)
         self.assertTrue(agent_team.msp_oncall_primary_id)
