@@ -90,6 +90,18 @@ class MspPageIncident(models.Model):
         """Start paging for ``tickets`` ({ticket id: schedule}), skipping those with a live
         incident, and wake the paging scan up now. Returns the new incidents."""
         now = fields.Datetime.now()
+        if not tickets:
+            return self
+        # Two transactions starting the paging of one ticket (an alert firing again while its
+        # ticket is raised to P1) are serialised on the ticket's row, an update that changes
+        # nothing: the later one is refused and retried (Odoo retries a serialisation failure)
+        # and then finds the live incident, instead of failing on the unique index.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE helpdesk_ticket SET write_date = write_date WHERE id IN %s",
+                tuple(tickets.ids),
+            )
+        )
         # sudo: whether a live incident exists, whoever created the ticket
         live = set(
             self.sudo()
