@@ -21,6 +21,7 @@
         "views/msp_service_plan_views.xml",
         "views/contract_contract_views.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/after_hours_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_order_views.xml",

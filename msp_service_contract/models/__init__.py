@@ -15,3 +15,4 @@ from . import contract_invoicing
 from . import msp_ticket_timer
 from . import res_company
 from . import res_config_settings
+from . import after_hours

@@ -5,11 +5,12 @@ from odoo.exceptions import UserError
 from .helpdesk_ticket import COVERAGES
 
 # Fields of a timesheet line whose change moves time in the hours ledger.
-LEDGER_FIELDS = ("unit_amount", "date", "msp_ticket_id", "msp_work_type")
+LEDGER_FIELDS = ("unit_amount", "date", "msp_ticket_id", "msp_work_type", "msp_work_start")
 
 # What the technician says the work was. "covered" lets the contract decide (the default: it
 # never makes uncovered work covered); "billable" is work the customer pays for even under a
-# contract (out of scope); "after_hours" is kept on the line for reporting and pricing rules.
+# contract (out of scope); "after_hours" marks after-hours work when the entry has no start
+# time (after_hours.py prices after-hours emergency work as the plan says).
 WORK_TYPES = [
     ("covered", "Covered by contract"),
     ("billable", "Billable"),

@@ -6,6 +6,7 @@ LINE_KINDS = [
     ("billable", "Billable work"),
     ("sla_credit", "SLA service credit"),
     ("prepaid", "Prepaid hours block"),
+    ("after_hours", "After-hours emergency work"),
 ]
 
 

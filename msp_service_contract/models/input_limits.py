@@ -132,6 +132,8 @@ PRICE = Limit(
     hint=lambda env: env._("A discount or credit is a line of its own, not a negative price."),
 )
 PERCENT = Limit("number", 0, 100)
+# A multiple of a rate (after-hours work): more than 0, at most ten times.
+MULTIPLIER = Limit("number", 0, 10, above=True)
 MONTHS = Limit("number", 1, MAX_MONTHS)
 PERIODS = Limit("number", 0, MAX_MONTHS)
 WORK_DATE = Limit("date", EARLIEST_DATE, _latest_work_date)
@@ -177,6 +179,7 @@ LIMITS = {
         "rollover_cap_hours": HOURS,
         "sla_credit_percent": PERCENT,
         "sla_credit_cap_percent": PERCENT,
+        "after_hours_rate_factor": MULTIPLIER,
         "minimum_term_months": MONTHS,
         "renewal_term_months": PERIODS,
         "description": HTML,

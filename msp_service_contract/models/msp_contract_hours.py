@@ -15,8 +15,11 @@ ENTRY_KINDS = [
     ("expiry", "Expired"),
     ("overage", "Overage invoiced"),
     ("late_credit", "Late time against expired hours"),
+    ("after_hours", "After-hours emergency time"),
 ]
 CREDIT_KINDS = ("included", "prepaid", "rollover")
+# Lines that record time without moving the balance of included hours (after_hours.py).
+NOT_BALANCE_KINDS = ("after_hours",)
 # The one label of a contract's remaining hours: on the contract (form and list), the
 # customer's smart button, the ticket, the portal and the monthly report.
 HOURS_LEFT_LABEL = "Hours left this month"
@@ -109,7 +112,7 @@ class MspContractHoursPeriod(models.Model):
             period.used_hours = -sum(
                 e.hours for e in entries if e.kind in ("consumption", "reversal")
             )
-            period.balance_hours = sum(entries.mapped("hours"))
+            period.balance_hours = sum(e.hours for e in entries if e.kind not in NOT_BALANCE_KINDS)
 
     def _msp_lock(self):
         """Lock these months before reading their state or balance.
@@ -360,7 +363,7 @@ class ContractHoursLedger(models.AbstractModel):
                 "prepaid": kinds.get("prepaid", 0.0),
                 "used": -(kinds.get("consumption", 0.0) + kinds.get("reversal", 0.0)),
                 # the period's balance: every line of the month (as _msp_hours_left)
-                "left": sum(kinds.values()),
+                "left": sum(h for k, h in kinds.items() if k not in NOT_BALANCE_KINDS),
             }
         return result
 

@@ -184,6 +184,79 @@ class TestServiceDeskMobileTour(MspServiceDeskTourCase):
         """On a phone the kanban card shows the SLA; the whole flow works there too."""
         self.run_service_desk_tour("msp_service_desk_mobile_tour", "ticket-kanban-phone")
 
+    def test_oncall_page_phone_tour(self):
+        """The technician on call opens the paged P1 ticket on the phone (the page's link)
+        and acknowledges it in one tap: the paging stops, the SLA ledger says who and how."""
+        self.env["msp.oncall.schedule"].create(
+            {
+                "name": "Contract desk 24x7",
+                "team_id": self.team.id,
+                "tz": "Europe/Brussels",
+                "layer_ids": [
+                    Command.create(
+                        {
+                            "layer": "primary",
+                            "start_date": date.today() - relativedelta(days=7),
+                            "member_ids": [Command.create({"user_id": self.tour_technician.id})],
+                        }
+                    )
+                ],
+                "escalation_ids": [
+                    Command.create({"sequence": 1, "target": "primary"}),
+                    Command.create({"sequence": 2, "delay_minutes": 5, "target": "primary"}),
+                ],
+            }
+        )
+        self.policy.target_ids = [
+            Command.create(
+                {"priority": "3", "kind": "response", "duration_minutes": 30, "counting": "always"}
+            )
+        ]
+        self.make_contract(start=date.today().replace(day=1))
+        ticket = self.make_ticket(
+            name="Practice server down",
+            priority="3",
+            msp_asset_id=self.ws1.id,
+            category_id=self.category_covered.id,
+            user_id=self.tour_technician.id,
+        )
+        incident = ticket.msp_page_incident_id
+        # the paging job's first step, as the cron runs it (without its commits)
+        incident._msp_run_step(incident.next_due_at)
+        self.assertEqual(incident.page_ids.user_id, self.tour_technician)
+
+        self.start_tour(
+            f"/odoo/helpdesk-tickets/{ticket.id}",
+            "msp_oncall_page_phone_tour",
+            login="msp_tour_tech",
+        )
+
+        self.assertEqual(incident.state, "acknowledged")
+        self.assertEqual(incident.acknowledged_by_id, self.tour_technician)
+        self.assertEqual(incident.acknowledged_via, "web")
+        self.assertFalse(incident.next_due_at)
+        ack = ticket.msp_sla_event_ids.filtered(lambda e: e.event_type == "page_ack")
+        self.assertEqual(ack.user_id, self.tour_technician)
+        response = ticket.msp_sla_clock_ids.filtered(lambda c: c.kind == "response")
+        self.assertEqual(response.state, "running", "acknowledging is not answering the customer")
+        self.assertScreenshots("oncall-page-phone", "oncall-acknowledged-phone")
+
+        # The e-mail's link acknowledges without a login, once; a forged one does nothing.
+        other = self.make_ticket(name="Firewall down", priority="3").msp_page_incident_id
+        other._msp_run_step(other.next_due_at)
+        page = other.page_ids
+        self.authenticate(None, None)
+        forged = self.url_open(f"/msp/page/ack/{page.id}/{'0' * 64}")
+        self.assertEqual(forged.status_code, 404)
+        self.assertEqual(other.state, "triggered")
+        link = f"/msp/page/ack/{page.id}/{page._msp_ack_token()}"
+        self.assertIn("Paging has stopped", self.url_open(link).text)
+        other.invalidate_recordset()
+        self.assertEqual(other.state, "acknowledged")
+        self.assertEqual(other.acknowledged_via, "email")
+        self.assertEqual(other.acknowledged_by_id, self.tour_technician)
+        self.assertIn("already acknowledged by Terry Technician", self.url_open(link).text)
+
 
 @tagged("post_install", "-at_install")
 class TestBillingTour(MspTourCase):

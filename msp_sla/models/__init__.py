@@ -10,3 +10,7 @@ from . import msp_sla_event
 from . import helpdesk_ticket
 from . import helpdesk_ticket_team
 from . import res_partner
+from . import msp_oncall_schedule
+from . import msp_oncall_escalation
+from . import msp_page_incident
+from . import helpdesk_ticket_paging

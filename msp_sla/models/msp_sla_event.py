@@ -16,6 +16,8 @@ EVENT_TYPES = [
     ("reopen", "Reopened"),
     ("cancel", "Cancelled"),
     ("no_deadline", "Deadline Not Planned"),
+    ("page", "Paged On Call"),
+    ("page_ack", "Page Acknowledged"),
 ]
 
 

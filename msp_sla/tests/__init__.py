@@ -9,6 +9,8 @@ from . import (
     test_ledger_integrity,
     test_msp_sla_install,
     test_no_deadline,
+    test_oncall,
+    test_paging,
     test_pause,
     test_performance,
     test_portal,
