@@ -44,6 +44,17 @@ def rdap_services(path=RDAP_BOOTSTRAP):
     return {suffix.lower(): urls for suffixes, urls in data["services"] for suffix in suffixes}
 
 
+@functools.lru_cache(maxsize=1)
+def tls_reading_context():
+    """A TLS client context that reads certificates without judging them: no verification
+    (a self-signed or private-CA certificate is read like any other), so no CA store to load
+    either. Made once: contexts are thread-safe and costly to make."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # reading the date, not validating trust
+    return context
+
+
 class MspExpiryItem(models.Model):
     _inherit = "msp.expiry.item"
 
@@ -143,13 +154,10 @@ class MspExpiryItem(models.Model):
 
         This reads the date; it does not judge trust: the certificate is not verified, so a
         self-signed or private-CA certificate is read like any other."""
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE  # reading the date, not validating trust
         timeout = self._msp_lookup_timeout()
         with socket.create_connection((host, port), timeout=timeout) as sock:
             sock.settimeout(timeout)
-            with context.wrap_socket(sock, server_hostname=host) as tls:
+            with tls_reading_context().wrap_socket(sock, server_hostname=host) as tls:
                 der = tls.getpeercert(binary_form=True)
         if not der:
             raise LookupFailed(self.env._("The server sent no certificate."))

@@ -114,9 +114,11 @@ class MspExpiryItem(models.Model):
 
     # The daily action reads the due items only: nothing due costs one indexed query.
     _next_reminder_idx = models.Index(
-        "(next_reminder_date) WHERE active AND next_reminder_date IS NOT NULL"
+        "(next_reminder_date) WHERE active IS TRUE AND next_reminder_date IS NOT NULL"
     )
-    _next_check_idx = models.Index("(next_check_at) WHERE active AND kind IN ('domain', 'tls')")
+    _next_check_idx = models.Index(
+        "(next_check_at) WHERE active IS TRUE AND kind IN ('domain', 'tls')"
+    )
     _source_uniq = models.UniqueIndex(
         "(res_model, res_id, source_key) WHERE res_model IS NOT NULL",
         "A source record's date is watched once.",

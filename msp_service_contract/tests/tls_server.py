@@ -56,11 +56,19 @@ def make_certificate(days, host="localhost", issuer="MSP Suite Test CA"):
 
 class _Handshake(socketserver.BaseRequestHandler):
     def handle(self):
+        owner = self.server.owner
+        with owner.lock:
+            owner.in_flight += 1
+            owner.peak = max(owner.peak, owner.in_flight)
         try:
             with self.server.context.wrap_socket(self.request, server_side=True):
                 pass
         except (ssl.SSLError, OSError) as error:
             _logger.debug("TLS test server: %s", error)  # the client went away
+        finally:
+            with owner.lock:
+                owner.in_flight -= 1
+                owner.handshakes += 1
 
 
 class _Server(socketserver.ThreadingTCPServer):
@@ -74,12 +82,15 @@ class TlsServer:
 
     def __init__(self, certificate):
         self.server_names = []  # the SNI names clients sent
+        self.lock = threading.Lock()
+        self.in_flight = self.peak = self.handshakes = 0  # connections being served, the most
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.context.sni_callback = self._sni
         self._tmp = tempfile.TemporaryDirectory(prefix="msp-tls-")
         self.serve(certificate)
         self._server = _Server(("127.0.0.1", 0), _Handshake)
         self._server.context = self.context
+        self._server.owner = self
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
