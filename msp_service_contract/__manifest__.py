@@ -28,10 +28,11 @@
         "views/msp_contract_report_views.xml",
         "views/expiry_watch_views.xml",
         "views/contract_portal_templates.xml",
+        "views/expiry_portal_templates.xml",
         "report/report_monthly_service.xml",
         "views/msp_service_contract_menus.xml",
     ],
-    "demo": ["demo/msp_service_contract_demo.xml"],
+    "demo": ["demo/msp_service_contract_demo.xml", "demo/expiry_watch_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "msp_service_contract/static/src/**/*",

@@ -45,7 +45,7 @@ def parse_thresholds(text):
 class MspExpiryItem(models.Model):
     _name = "msp.expiry.item"
     _description = "Watched expiry"
-    _inherit = ["msp.customer.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["msp.customer.mixin", "mail.thread", "mail.activity.mixin", "msp.input.limits"]
     _order = "expiry_date, id"
 
     name = fields.Char(
