@@ -335,23 +335,43 @@ class MspExpiryItem(models.Model):
         return {"ticket_id": ticket.id}
 
     def _msp_reminder_title(self, days):
+        kind = dict(self._fields["kind"]._description_selection(self.env))[self.kind]
+        if self.expiry_date < fields.Date.context_today(self):
+            return self.env._(
+                "%(kind)s %(name)s expired on %(date)s",
+                kind=kind,
+                name=self.name,
+                date=self.expiry_date,
+            )
         return self.env._(
             "%(kind)s %(name)s expires on %(date)s (%(days)s-day reminder)",
-            kind=dict(self._fields["kind"]._description_selection(self.env))[self.kind],
+            kind=kind,
             name=self.name,
             date=self.expiry_date,
             days=days,
         )
 
     def _msp_reminder_body(self, days):
-        return Markup("<p>%s</p>") % self.env._(
-            "%(name)s of %(customer)s expires on %(date)s, in %(left)s days. Renew it, then "
-            "the watch closes this reminder when it reads the new date.",
-            name=self.name,
-            customer=self.partner_id.display_name,
-            date=self.expiry_date,
-            left=(self.expiry_date - fields.Date.context_today(self)).days,
-        )
+        left = (self.expiry_date - fields.Date.context_today(self)).days
+        if left < 0:
+            text = self.env._(
+                "%(name)s of %(customer)s expired on %(date)s, %(ago)s days ago. Renew or "
+                "replace it, then the watch closes this reminder when it reads the new date.",
+                name=self.name,
+                customer=self.partner_id.display_name,
+                date=self.expiry_date,
+                ago=-left,
+            )
+        else:
+            text = self.env._(
+                "%(name)s of %(customer)s expires on %(date)s, in %(left)s days. Renew it, "
+                "then the watch closes this reminder when it reads the new date.",
+                name=self.name,
+                customer=self.partner_id.display_name,
+                date=self.expiry_date,
+                left=left,
+            )
+        return Markup("<p>%s</p>") % text
 
     def _msp_prepare_ticket(self, days):
         return {
@@ -370,7 +390,9 @@ class MspExpiryItem(models.Model):
                 lambda r, i=item: r.state == "open" and r.expiry_date < i.expiry_date
             )
             if reminders:
-                reminders._msp_close(item.expiry_date)
+                # sudo: closes the tickets and activities the watch raised itself, whoever
+                # renewed the item (a manager's lookup may not write others' tickets)
+                reminders.sudo()._msp_close(item.expiry_date)
 
     # ------------------------------------------------------------------
     # Sources: the hook's other side

@@ -142,6 +142,7 @@ class TestExpiryReminders(MspExpiryCase):
             self.remind(day)
             self.assertEqual(item.reminder_ids.mapped("threshold_days"), thresholds, day)
         self.assertFalse(item.next_reminder_date, "all thresholds reminded")
+        self.assertIn("expires on 2027-03-31 (7-day reminder)", item.activity_ids[-1:].summary)
         activities = item.reminder_ids.activity_id
         self.assertEqual(len(activities), 3)
         self.assertEqual(activities.user_id, self.account_manager)
@@ -154,6 +155,15 @@ class TestExpiryReminders(MspExpiryCase):
         self.assertEqual(set(item.reminder_ids.mapped("state")), {"closed"})
         self.assertIn("2028-03-31", item.message_ids[0].body)
         self.assertEqual(item.next_reminder_date, date(2028, 1, 31))
+
+    def test_an_item_found_expired_is_reminded_once_as_expired(self):
+        item = self.item("Old antivirus", kind="licence", expiry_date=date(2026, 1, 5))
+        self.remind(date(2026, 2, 1))
+        self.assertEqual(item.reminder_ids.mapped("threshold_days"), [7, 30, 60])
+        ticket = item.reminder_ids.ticket_id
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(ticket.name, "Software licence Old antivirus expired on 2026-01-05")
+        self.assertIn("27 days ago", str(ticket.description))
 
     def test_one_reminder_row_per_item_threshold_and_date(self):
         item = self.item("Firewall support", kind="other", expiry_date=date(2027, 5, 1))
