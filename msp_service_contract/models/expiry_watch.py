@@ -441,11 +441,11 @@ class MspExpiryItem(models.Model):
 
     @api.model
     def _msp_sync_all_sources(self):
-        """Feed the watch from every record of every source model (at install)."""
+        """Feed the watch from every record of every source model (at install and update)."""
         for name in self.env.registry.descendants(["msp.expiry.source.mixin"], "_inherit"):
             model = self.env[name]
             if name != "msp.expiry.source.mixin" and not model._abstract:
-                # sudo: install-time sync of all records, whatever the installing user reads
+                # sudo: the sync of all records at install and update, whatever the user reads
                 model = model.sudo().with_context(active_test=False)
                 for offset in range(0, model.search_count([]), 1000):
                     self._msp_sync_sources(model.search([], limit=1000, offset=offset, order="id"))
