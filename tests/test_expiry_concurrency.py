@@ -32,9 +32,13 @@ def _env(cr):
 def world(registry):
     """A customer with a certificate that expires in 20 days (its reminder is due, as an
     activity: tickets would enter the company's SLA ledger, which is never deleted from);
-    committed, removed afterwards."""
+    committed, removed afterwards (and the company's setting restored)."""
     with registry.cursor() as cr:
         env = _env(cr)
+        setting = {
+            "msp_expiry_thresholds": env.company.msp_expiry_thresholds,
+            "msp_expiry_reminder_mode": env.company.msp_expiry_reminder_mode,
+        }
         env.company.write(
             {"msp_expiry_thresholds": "60,30,7", "msp_expiry_reminder_mode": "activity"}
         )
@@ -51,6 +55,7 @@ def world(registry):
         ids = {"customer": customer.id, "item": item.id}
     yield ids
     with registry.cursor() as cr:
+        _env(cr).company.write(setting)
         for table in ("mail_activity", "mail_message", "mail_followers"):
             cr.execute(
                 f"DELETE FROM {table} WHERE res_model = 'msp.expiry.item' AND res_id = %s"
