@@ -12,16 +12,17 @@
 #   make bench-audit         time msp_it_audit's Nmap import (1,000 and 5,000 generated hosts)
 #   make bench-contract      contract invoicing: OCA contract's cron against msp_service_contract
 #   make bench-paging        the paging scan (100,000 closed incidents) and a P1's time to its first page
+#   make bench-vendors       the expiry watch: daily action over 10,000 items, 1,000 TLS lookups
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 T ?=
 COV ?=
 
-.PHONY: help run test lint clean-db screenshots bench-sla bench-audit bench-contract bench-paging
+.PHONY: help run test lint clean-db screenshots bench-sla bench-audit bench-contract bench-paging bench-vendors
 
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile
 
 run:
 	@tools/run.sh
@@ -50,3 +51,6 @@ bench-contract:
 
 bench-paging:
 	@bench/bench-paging.sh
+
+bench-vendors:
+	@bench/bench-vendors.sh

@@ -18,6 +18,7 @@
         "data/mail_template_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/expiry_watch_data.xml",
         "views/msp_service_plan_views.xml",
         "views/contract_contract_views.xml",
         "views/helpdesk_ticket_views.xml",
@@ -26,11 +27,13 @@
         "views/res_config_settings_views.xml",
         "views/sale_order_views.xml",
         "views/msp_contract_report_views.xml",
+        "views/expiry_watch_views.xml",
         "views/contract_portal_templates.xml",
+        "views/expiry_portal_templates.xml",
         "report/report_monthly_service.xml",
         "views/msp_service_contract_menus.xml",
     ],
-    "demo": ["demo/msp_service_contract_demo.xml"],
+    "demo": ["demo/msp_service_contract_demo.xml", "demo/expiry_watch_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "msp_service_contract/static/src/**/*",

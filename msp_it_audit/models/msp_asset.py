@@ -186,7 +186,7 @@ class MspAsset(models.Model):
     os_name = fields.Char(string="Operating system", tracking=True)
     os_version = fields.Char(string="OS version")
     purchase_date = fields.Date()
-    warranty_end_date = fields.Date(string="Warranty end")
+    warranty_end_date = fields.Date(string="Warranty end", tracking=True)
     eol_date = fields.Date(
         string="End of life", tracking=True, help="From the end-of-life table, or set by hand."
     )

@@ -13,6 +13,10 @@ from . import sale_order
 from . import sale_order_line
 from . import contract_invoicing
 from . import msp_ticket_timer
+from . import expiry_watch
+from . import expiry_lookup
+from . import msp_asset_expiry
+from . import res_partner_expiry
 from . import res_company
 from . import res_config_settings
 from . import after_hours

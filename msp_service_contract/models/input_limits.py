@@ -138,6 +138,8 @@ MONTHS = Limit("number", 1, MAX_MONTHS)
 PERIODS = Limit("number", 0, MAX_MONTHS)
 WORK_DATE = Limit("date", EARLIEST_DATE, _latest_work_date)
 CONTRACT_DATE = Limit("date", EARLIEST_DATE, LATEST_CONTRACT_DATE)
+# Watched expiries take the assets' hardware dates too (msp_it_audit: from 1990).
+EXPIRY_DATE = Limit("date", date(1990, 1, 1), LATEST_CONTRACT_DATE)
 TEXT = Limit("text", 0, MAX_TEXT)
 HTML = Limit("text", 0, MAX_HTML)
 
@@ -188,6 +190,7 @@ LIMITS = {
     "msp.service.plan.line": {"price_unit": PRICE, "name": TEXT},
     "msp.contract.prepaid.wizard": {"hours": HOURS_SOLD, "amount": PRICE, "date": CONTRACT_DATE},
     "msp.contract.terminate.wizard": {"date": CONTRACT_DATE, "reason": TEXT},
+    "msp.expiry.item": {"name": TEXT, "expiry_date": EXPIRY_DATE},
 }
 # The fields of each model its constraint is triggered by.
 TRIGGERS = {model: tuple(limits) for model, limits in LIMITS.items()}

@@ -1,5 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .expiry_watch import DEFAULT_THRESHOLDS, parse_thresholds
 
 
 class ResCompany(models.Model):
@@ -16,3 +19,52 @@ class ResCompany(models.Model):
         "CHECK(msp_timer_rounding_minutes BETWEEN 0 AND 240)",
         "The timer rounding is between 0 and 240 minutes.",
     )
+
+    msp_expiry_thresholds = fields.Char(
+        string="Expiry Reminders (days before)",
+        default="60,30,7",
+        help="The expiry watch reminds of each watched item this many days before it "
+        "expires, once per threshold, e.g. 60,30,7.",
+    )
+    msp_expiry_reminder_mode = fields.Selection(
+        [
+            ("ticket", "Helpdesk ticket for the customer"),
+            ("activity", "Activity for the account manager"),
+        ],
+        string="Expiry Reminder",
+        default="ticket",
+        required=True,
+    )
+
+    @api.constrains("msp_expiry_thresholds")
+    def _check_msp_expiry_thresholds(self):
+        for company in self:
+            try:
+                parse_thresholds(company.msp_expiry_thresholds)
+            except ValueError:
+                raise ValidationError(
+                    self.env._(
+                        "Expiry reminders of %(company)s: %(value)s is not a list of days. "
+                        "Give whole numbers of days between 0 and 3650, separated by commas, "
+                        "e.g. 60,30,7.",
+                        company=company.name,
+                        value=company.msp_expiry_thresholds,
+                    )
+                ) from None
+
+    def _msp_expiry_thresholds(self):
+        """The reminder thresholds in days, largest first."""
+        self.ensure_one()
+        try:
+            return parse_thresholds(self.msp_expiry_thresholds or DEFAULT_THRESHOLDS)
+        except ValueError:
+            return parse_thresholds(DEFAULT_THRESHOLDS)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "msp_expiry_thresholds" in vals:
+            # sudo: rescheduling every item of the companies whose setting changed
+            self.env["msp.expiry.item"].sudo().search(
+                [("company_id", "in", self.ids)]
+            )._msp_schedule_reminders()
+        return result

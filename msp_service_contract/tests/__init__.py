@@ -25,3 +25,4 @@ from . import test_hours_at_a_glance
 from . import test_labels
 from . import test_time_logging
 from . import test_after_hours
+from . import test_expiry_watch

@@ -251,3 +251,37 @@ class MspRenewalCase(MspContractCase):
     def run_cron(self, day):
         with freeze_time(day), self.enter_registry_test_mode():
             self.cron.method_direct_trigger()
+
+
+class MspExpiryCase(TransactionCase):
+    """A customer of the MSP, for the expiry watch's tests (no test here)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.company.write(
+            {"msp_expiry_thresholds": "60,30,7", "msp_expiry_reminder_mode": "ticket"}
+        )
+        cls.account_manager = new_test_user(
+            cls.env,
+            login="expiry_am",
+            groups="msp_service_contract.msp_service_contract_group_manager",
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Harbour Dental", "is_company": True, "user_id": cls.account_manager.id}
+        )
+        cls.Item = cls.env["msp.expiry.item"]
+        cls.cron_remind = cls.env.ref("msp_service_contract.ir_cron_msp_expiry_remind")
+
+    def item(self, name, kind="domain", **vals):
+        return self.Item.create(
+            {"name": name, "kind": kind, "partner_id": self.customer.id, **vals}
+        )
+
+    def remind(self, day):
+        """The daily action as the scheduler runs it (its own cursor, _commit_progress)."""
+        with freeze_time(day), self.enter_registry_test_mode():
+            self.cron_remind.method_direct_trigger()
+        self.env.invalidate_all()

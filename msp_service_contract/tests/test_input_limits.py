@@ -101,6 +101,15 @@ class TestInputLimits(MspContractCase):
                 self.env["msp.contract.terminate.wizard"],
                 {"contract_id": self.contract.id, "date": today, "reason": "Moving abroad"},
             ),
+            "msp.expiry.item": (
+                self.env["msp.expiry.item"],
+                {
+                    "name": "Backup licence",
+                    "kind": "licence",
+                    "partner_id": self.customer.id,
+                    "expiry_date": date(2027, 1, 1),
+                },
+            ),
         }[model_name]
 
     def written(self):

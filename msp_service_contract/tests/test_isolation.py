@@ -105,6 +105,7 @@ CUSTOMER_MODELS = (
     "msp.audit",
     "msp.audit.check",
     "msp.audit.finding",
+    "msp.expiry.item",
     "sale.order",
     "sale.order.line",
 )
@@ -260,6 +261,14 @@ class TestIsolation(MspContractCase):
         )
         invoice.action_post()
         invoice.message_subscribe(partner_ids=contact.ids)
+        expiry = env["msp.expiry.item"].create(
+            {
+                "name": f"customer-{customer.id}.example.com",
+                "kind": "domain",
+                "partner_id": customer.id,
+                "expiry_date": date(2027, 3, 1),
+            }
+        )
         return {
             "account.analytic.line": timesheet,
             "account.move": invoice,
@@ -273,6 +282,7 @@ class TestIsolation(MspContractCase):
             "msp.audit": audit,
             "msp.audit.check": audit.check_line_ids,
             "msp.audit.finding": finding,
+            "msp.expiry.item": expiry,
             "sale.order": order,
             "sale.order.line": order.order_line,
         }

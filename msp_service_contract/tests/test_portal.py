@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date
+from datetime import date, timedelta
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -26,6 +26,24 @@ class TestContractPortal(HttpCase, MspContractCase):
             cls.env, login="portal_dental", groups="base.group_portal", partner_id=cls.user_a.id
         )
         cls.make_ticket(name="Scanner offline in surgery 2")
+
+    def test_renewals_page_lists_the_customers_own_expiries(self):
+        soon = date.today() + timedelta(days=20)
+        self.env["msp.expiry.item"].create(
+            [
+                {
+                    "name": "dental-care.example",
+                    "partner_id": self.customer.id,
+                    "expiry_date": soon,
+                },
+                {"name": "rival-secret.example", "partner_id": self.other.id, "expiry_date": soon},
+            ]
+        )
+        self.authenticate("portal_dental", "portal_dental")
+        page = self.url_open("/my/renewals")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("dental-care.example", page.text)
+        self.assertNotIn("rival-secret.example", page.text)
 
     def test_contract_list_and_page(self):
         self.authenticate("portal_dental", "portal_dental")
