@@ -15,3 +15,5 @@ from . import contract_invoicing
 from . import msp_ticket_timer
 from . import res_company
 from . import res_config_settings
+from . import msp_capacity_run
+from . import msp_capacity_entry_points
