@@ -27,10 +27,12 @@ def hour_of_week(moment):
 
 @dataclass(frozen=True)
 class ArrivalModel:
-    """Tickets per week by priority and how they spread over the hours of the week."""
+    """Tickets per week by priority and how they spread over the hours of the week; day_cv is
+    the day-to-day variation of the load beyond Poisson's (a busy Monday, a quiet Friday)."""
 
     weekly: dict  # {priority: tickets per week}
     shapes: dict  # {priority: 168 shares summing to 1}
+    day_cv: float = 0.0
 
     def hourly_rates(self, scale=1.0, extra_weekly=None):
         """{priority: [tickets per hour for each hour of the week]}, the weekly counts times
@@ -57,12 +59,13 @@ def pooled_shape(shapes, weights):
     ]
 
 
-def estimate_arrivals(counts, weeks):
+def estimate_arrivals(counts, weeks, daily=None):
     """The arrival model from ``counts`` {(priority, hour of week): tickets} over ``weeks``.
 
     Each priority's shape is its own counts shrunk towards the pooled shape of all tickets
     (SHAPE_PRIOR_TICKETS), and the pooled shape towards a flat week (one ticket's worth): an
-    hour nobody called in keeps a small rate instead of none.
+    hour nobody called in keeps a small rate instead of none. ``daily`` (tickets of each day
+    of the window, in order, the first day being a ``daily_first_weekday``) gives day_cv.
     """
     if weeks <= 0:
         raise ValueError("weeks must be positive")
@@ -82,7 +85,24 @@ def estimate_arrivals(counts, weeks):
             (row[h] + SHAPE_PRIOR_TICKETS * pooled[h]) / (n + SHAPE_PRIOR_TICKETS)
             for h in range(HOURS_PER_WEEK)
         ]
-    return ArrivalModel(weekly, shapes)
+    cv = day_variation(daily[1], daily[0], pooled, total / weeks) if daily else 0.0
+    return ArrivalModel(weekly, shapes, cv)
+
+
+def day_variation(counts, first_weekday, shape, per_week):
+    """Coefficient of variation of the daily load beyond Poisson: each day's count against
+    its expectation (the weekly rate times the weekday's share of the week), the Poisson part
+    of the variance taken out (method of moments, 0 when the days vary no more than Poisson).
+    """
+    day_share = [sum(shape[d * 24 : (d + 1) * 24]) for d in range(7)]
+    excess, weight = 0.0, 0.0
+    for index, count in enumerate(counts):
+        expected = per_week * day_share[(first_weekday + index) % 7]
+        excess += (count - expected) ** 2 - expected
+        weight += expected**2
+    if weight <= 0 or excess <= 0:
+        return 0.0
+    return min(math.sqrt(excess / weight), 1.0)
 
 
 @dataclass(frozen=True)
@@ -208,6 +228,14 @@ def poisson(rng, lam):
         product *= rng.random()
         k += 1
     return k
+
+
+def day_factor(rng, cv):
+    """A day's load multiplier: gamma with mean 1 and coefficient of variation ``cv``."""
+    if cv <= 0:
+        return 1.0
+    shape = 1 / cv**2
+    return rng.gammavariate(shape, 1 / shape)
 
 
 def make_rng(seed):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import simpy
 
-from .estimation import HOURS_PER_WEEK, make_rng, poisson
+from .estimation import HOURS_PER_WEEK, day_factor, make_rng, poisson
 
 WEEK_MINUTES = HOURS_PER_WEEK * 60
 KINDS = ("response", "resolution")
@@ -74,6 +74,10 @@ class Scenario:
     horizon: minutes measured after the warm-up; tickets arriving then are counted
     drain: minutes simulated after the horizon (arrivals go on) so late tickets can finish
     week_factors: a load multiplier per simulated week (seasons, growth), default 1
+    day_cv: day-to-day variation of the load beyond Poisson (estimation.day_variation)
+    start: tickets arrive from this minute on; the queue then holds ``backlog``
+    backlog: (arrival minute, priority) of the tickets open at ``start`` (the desk's real
+        queue when the prediction is made): they take technicians' time, are not measured
     """
 
     rates: dict
@@ -86,6 +90,9 @@ class Scenario:
     horizon: float = 4 * WEEK_MINUTES
     drain: float = WEEK_MINUTES
     week_factors: list = field(default_factory=list)
+    day_cv: float = 0.0
+    start: float = 0.0
+    backlog: list = field(default_factory=list)
 
     @property
     def end(self):
@@ -106,6 +113,7 @@ def generate_arrivals(scenario, rng):
     weeks = math.ceil(scenario.end / WEEK_MINUTES)
     for week in range(weeks):
         factor = scenario.week_factors[week] if week < len(scenario.week_factors) else 1.0
+        days = [factor * day_factor(rng, scenario.day_cv) for _day in range(7)]
         for priority in scenario.order:
             rates, handling = scenario.rates.get(priority), scenario.handling[priority]
             if not rates:
@@ -114,8 +122,9 @@ def generate_arrivals(scenario, rng):
                 base = week * WEEK_MINUTES + hour * 60
                 if base >= scenario.end:
                     break
-                for _ in range(poisson(rng, rate * factor)):
+                for _ in range(poisson(rng, rate * days[hour // 24])):
                     tickets.append((base + rng.random() * 60, priority, handling.sample(rng)))
+    tickets = [t for t in tickets if t[0] >= scenario.start]
     tickets.sort(key=lambda t: t[0])
     return tickets
 
@@ -125,6 +134,10 @@ def simulate(scenario, seed):
     working minutes, as ``{"shares": ..., "busy": minutes, "available": minutes}``."""
     rng = make_rng(seed)
     arrivals = generate_arrivals(scenario, rng)
+    backlog = [
+        _Ticket(moment, priority, scenario.handling[priority].sample(rng))
+        for moment, priority in sorted(scenario.backlog)
+    ]
     env = simpy.Environment()
     queue = simpy.PriorityStore(env)
     rank = {priority: index for index, priority in enumerate(scenario.order)}
@@ -137,6 +150,11 @@ def simulate(scenario, seed):
         queue.put(simpy.PriorityItem((rank[ticket.priority], first_arrival, counter[0]), ticket))
 
     def arrive():
+        if scenario.start > 0:
+            yield env.timeout(scenario.start)
+        for ticket in backlog:
+            tickets.append(ticket)
+            put(ticket, ticket.arrival)
         for moment, priority, work in arrivals:
             if moment > env.now:
                 yield env.timeout(moment - env.now)
@@ -316,6 +334,9 @@ def with_added(scenario, extra_shifts, added):
         horizon=scenario.horizon,
         drain=scenario.drain,
         week_factors=scenario.week_factors,
+        day_cv=scenario.day_cv,
+        start=scenario.start,
+        backlog=scenario.backlog,
     )
 
 

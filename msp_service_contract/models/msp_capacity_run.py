@@ -476,8 +476,9 @@ class MspCapacityRun(models.Model):
         )
 
     def _msp_capacity_history(self, now):
-        """The history the estimation needs, in three grouped queries: tickets by priority
-        and hour of week, time logged per ticket, tickets per customer with its coverage."""
+        """The history the estimation needs, in a few grouped queries: tickets by priority and
+        hour of week, and by day; time logged per ticket; the tickets open now; tickets per
+        customer with its coverage."""
         self.ensure_one()
         for model in ("helpdesk.ticket", "account.analytic.line", "contract.contract"):
             self.env[model].flush_model()
@@ -502,7 +503,23 @@ class MspCapacityRun(models.Model):
             )
         )
         counts = {(priority or "1", hour): n for priority, hour, n in cr.fetchall()}
-        arrivals = estimation.estimate_arrivals(counts, self.history_weeks)
+        cr.execute(
+            SQL(
+                """SELECT ((t.create_date AT TIME ZONE 'UTC') AT TIME ZONE %s)::date, COUNT(*)
+                     FROM helpdesk_ticket t
+                    WHERE %s
+                 GROUP BY 1""",
+                tz,
+                where,
+            )
+        )
+        per_day = dict(cr.fetchall())
+        first_day = utc.localize(since).astimezone(timezone(tz)).date()
+        days = (utc.localize(until).astimezone(timezone(tz)).date() - first_day).days
+        daily = [per_day.get(first_day + timedelta(days=n), 0) for n in range(days)]
+        arrivals = estimation.estimate_arrivals(
+            counts, self.history_weeks, (first_day.weekday(), daily)
+        )
         cr.execute(
             SQL(
                 """SELECT t.priority, SUM(l.unit_amount) * 60
@@ -517,8 +534,19 @@ class MspCapacityRun(models.Model):
         minutes = {}
         for priority, spent in cr.fetchall():
             minutes.setdefault(priority or "1", []).append(spent)
+        # the queue as it stands: open tickets of the window (closed_date: helpdesk_mgmt's)
+        cr.execute(
+            SQL(
+                """SELECT t.priority, t.create_date
+                     FROM helpdesk_ticket t
+                    WHERE %s AND (t.closed_date IS NULL OR t.closed_date > %s)""",
+                where,
+                until,
+            )
+        )
         return {
             "arrivals": arrivals,
+            "backlog": [(priority or "1", created) for priority, created in cr.fetchall()],
             "handling_minutes": minutes,
             "customers": self._msp_capacity_customers(since, until),
         }
@@ -669,6 +697,7 @@ class MspCapacityRun(models.Model):
         )
         hours_each = sum(e - b for b, e in template) / 60 / simulated_weeks
         return {
+            "monday": monday,
             "shifts": shifts,
             "extra_shifts": template,
             "extra_hours_per_week": hours_each,
@@ -703,10 +732,17 @@ class MspCapacityRun(models.Model):
             targets=self._msp_capacity_targets(),
             business_hours=setup["business_hours"],
             order=order,
-            # time zero is last week's Monday: last week and this week's past days warm up
+            # time zero is last week's Monday (the rates are by hour of the week); tickets
+            # arrive from now on, the open ones waiting in the queue
             warmup=setup["now_minutes"],
             horizon=self.weeks * simulation.WEEK_MINUTES,
             drain=simulation.WEEK_MINUTES,
+            day_cv=history["arrivals"].day_cv,
+            start=setup["now_minutes"],
+            backlog=[
+                ((utc.localize(created) - setup["monday"]).total_seconds() / 60, priority)
+                for priority, created in history["backlog"]
+            ],
         )
 
 

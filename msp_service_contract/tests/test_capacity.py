@@ -2,7 +2,7 @@
 """The capacity check on the database: the history it reads, the background run, the
 verdicts before and after a prospect, the staffing change (small cases)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -64,8 +64,15 @@ class TestCapacity(MspContractCase):
         for n, ticket in enumerate(tickets):
             day = date(2026, 10, 5).toordinal() + 7 * (n // 2) + (n % 2)
             created = datetime.fromordinal(day).replace(hour=14 if n % 2 else 10)
+            # closed two hours later, but the last one, still open now
+            closed = created + timedelta(hours=2) if n < 15 else None
             cls.env.cr.execute(
-                SQL("UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s", created, ticket.id)
+                SQL(
+                    "UPDATE helpdesk_ticket SET create_date = %s, closed_date = %s WHERE id = %s",
+                    created,
+                    closed,
+                    ticket.id,
+                )
             )
         cls.env["account.analytic.line"].create(
             [
@@ -109,6 +116,9 @@ class TestCapacity(MspContractCase):
         busiest = sorted(range(168), key=rates.__getitem__)[-2:]
         self.assertEqual(sorted(busiest), [10, 24 + 14])
         self.assertEqual(history["handling_minutes"], {"1": [60.0] * 4})
+        self.assertEqual(history["backlog"], [("1", datetime(2026, 11, 24, 14, 0))])
+        # two tickets every week, never more, never fewer: no variation beyond Poisson
+        self.assertEqual(history["arrivals"].day_cv, 0.0)
         [customer] = [c for c in history["customers"] if c.customer_id == self.customer.id]
         self.assertEqual((customer.users, customer.devices), (2, 2))
         self.assertEqual(

@@ -95,6 +95,18 @@ class TestCapacitySimulation(BaseCase):
         one_less = simulation.with_added(scenario, extra, added - 1)
         self.assertFalse(simulation.meets(simulation.run(one_less, 2, seed=1)[0], 0.9))
 
+    def test_backlog_takes_time_and_is_not_measured(self):
+        """Tickets open when the prediction starts wait in the queue: they delay the new ones
+        but are not counted themselves."""
+        scenario = office_desk(1, per_week=20, weeks=1)
+        scenario.start = scenario.warmup
+        quiet = simulation.run(scenario, 2, seed=4)
+        scenario.backlog = [(scenario.warmup - 600, "1")] * 30
+        loaded = simulation.run(scenario, 2, seed=4)
+        self.assertGreater(loaded[1][0]["busy"], quiet[1][0]["busy"] + 20 * 45)
+        self.assertEqual(loaded[0]["1"]["response"].tickets, quiet[0]["1"]["response"].tickets)
+        self.assertLess(loaded[0]["1"]["response"].mean, quiet[0]["1"]["response"].mean)
+
     def test_business_minutes(self):
         clock = simulation.BusinessClock([(480, 1020), (DAY + 480, DAY + 1020)])
         # Monday 16:00 to Tuesday 9:00: one hour on Monday, one on Tuesday
@@ -119,6 +131,16 @@ class TestCapacityEstimation(BaseCase):
         doubled = model.hourly_rates(scale=2.0, extra_weekly={"2": 5.0})
         self.assertAlmostEqual(sum(doubled["1"]), 20.0)
         self.assertAlmostEqual(sum(doubled["2"]), 5.0)
+
+    def test_day_to_day_variation(self):
+        shape = [1 / 168] * 168  # 10 tickets a day expected
+        steady = estimation.day_variation([10] * 28, 0, shape, 70)
+        self.assertEqual(steady, 0.0)
+        swinging = estimation.day_variation([5, 15] * 14, 0, shape, 70)
+        self.assertAlmostEqual(swinging, ((25 - 10) / 100) ** 0.5)
+        # two weeks, 20 tickets on Mondays at 9: all on the first Monday, none on the second
+        model = estimation.estimate_arrivals({("1", 9): 20}, 2, (0, [20] + [0] * 13))
+        self.assertGreater(model.day_cv, 0.5)
 
     def test_handling_fit(self):
         model = estimation.fit_handling([30, 60, 90, 0, None])
