@@ -11,6 +11,7 @@ from markupsafe import Markup
 from pytz import timezone, utc
 
 from odoo import api, fields, models
+from odoo.addons.msp_sla.models.msp_sla_target import priority_selection
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -39,8 +40,9 @@ SIMILAR_CUSTOMERS = 5
 MIN_HANDLING_SAMPLES = 5
 
 
-def _priorities(env):
-    return env["helpdesk.ticket"]._fields["priority"].selection
+def _priorities(model):
+    """The ticket priorities (a selection callable: receives a model)."""
+    return priority_selection(model)
 
 
 class MspCapacityRun(models.Model):
@@ -450,7 +452,7 @@ class MspCapacityRun(models.Model):
 
     @api.model
     def _msp_capacity_load_text(self, load):
-        priorities = dict(_priorities(self.env))
+        priorities = dict(_priorities(self))
         lines = []
         for (priority, category), per_month in sorted(load.items(), reverse=True):
             if per_month >= 0.05:
@@ -717,7 +719,7 @@ class MspCapacityRun(models.Model):
         return targets
 
     def _msp_capacity_scenario(self, history, setup, extra_weekly=None):
-        order = [p for p, _label in sorted(_priorities(self.env), reverse=True)]
+        order = [p for p, _label in sorted(_priorities(self), reverse=True)]
         pooled = [m for values in history["handling_minutes"].values() for m in values]
         handling = {}
         for priority in order:
