@@ -13,13 +13,14 @@
 #   make bench-contract      contract invoicing: OCA contract's cron against msp_service_contract
 #   make bench-paging        the paging scan (100,000 closed incidents) and a P1's time to its first page
 #   make bench-vendors       the expiry watch: daily action over 10,000 items, 1,000 TLS lookups
+#   make bench-capacity      the capacity check's backtest (SLA engine) and its speed
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 T ?=
 COV ?=
 
-.PHONY: help run test lint clean-db screenshots bench-sla bench-audit bench-contract bench-paging bench-vendors
+.PHONY: help run test lint clean-db screenshots bench-sla bench-audit bench-contract bench-paging bench-vendors bench-capacity
 
 help:
 	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile
@@ -54,3 +55,6 @@ bench-paging:
 
 bench-vendors:
 	@bench/bench-vendors.sh
+
+bench-capacity:
+	@bench/bench-capacity.sh

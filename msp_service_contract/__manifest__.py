@@ -10,6 +10,7 @@
     # sale_timesheet comes anyway (auto-installed with sales, projects and timesheets); it
     # is named so that the access fix in models/sale_order.py loads after it.
     "depends": ["contract", "msp_sla", "msp_it_audit", "hr_timesheet", "account", "sale_timesheet"],
+    "external_dependencies": {"python": ["simpy"]},
     "data": [
         "security/msp_service_contract_groups.xml",
         "security/ir.model.access.csv",
@@ -19,6 +20,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/expiry_watch_data.xml",
+        "data/msp_capacity_cron.xml",
         "views/msp_service_plan_views.xml",
         "views/contract_contract_views.xml",
         "views/helpdesk_ticket_views.xml",
@@ -31,6 +33,7 @@
         "views/contract_portal_templates.xml",
         "views/expiry_portal_templates.xml",
         "report/report_monthly_service.xml",
+        "views/msp_capacity_views.xml",
         "views/msp_service_contract_menus.xml",
     ],
     "demo": ["demo/msp_service_contract_demo.xml", "demo/expiry_watch_demo.xml"],

@@ -21,6 +21,7 @@ WHEEL_REQUIRES = {
         "odoo-addon-msp_it_audit==19.0.*",
         "odoo-addon-msp_sla==19.0.*",
         "odoo==19.0.*",
+        "simpy",
     },
 }
 

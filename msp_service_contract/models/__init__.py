@@ -20,3 +20,5 @@ from . import res_partner_expiry
 from . import res_company
 from . import res_config_settings
 from . import after_hours
+from . import msp_capacity_run
+from . import msp_capacity_entry_points

@@ -26,3 +26,5 @@ from . import test_labels
 from . import test_time_logging
 from . import test_after_hours
 from . import test_expiry_watch
+from . import test_capacity_model
+from . import test_capacity

@@ -1,0 +1,559 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Benchmark of the capacity check (make bench-capacity).
+
+1. Backtest. A generated history of 15 months (January 2025 to March 2026) of one service
+   desk: tickets by hour of the week (office hours, a Monday-morning peak, quiet nights and
+   weekends) and by season (busy January and September, quiet August and December), with
+   day-to-day noise; the load grows by 30% from July 2025 (a large customer signed) and a
+   fifth technician starts in November 2025; each technician takes two weeks of holidays in
+   summer, and the desk closes on public holidays. The tickets' lives (first response,
+   resolution, time logged) come from a minute-by-minute simulation written here, on purpose
+   not the SimPy model under test, with handling times from a gamma distribution (the model
+   assumes a lognormal). They are then replayed through the ORM at their own times (frozen
+   clock): tickets created, first responses reached, tickets closed, time entries logged, so
+   msp_sla's clocks record the actual compliance in business hours. Each month from April 2025
+   on is then predicted by the capacity check from the eight weeks before it (the schedules of
+   that month being known, as they are in real life) and compared with what the clocks
+   recorded. Goal: mean absolute error <= 5 points per priority and target.
+
+   To keep the run short the desk is small: about 80 tickets a week (100 after the growth),
+   4 then 5 technicians, fewer than a real desk of that size would see in a busy month.
+
+2. Speed. A 20-technician team with 5,000 tickets a month over 12 weeks, replicated: the
+   prediction must take under 10 s.
+
+    python bench/bench_capacity.py -c ODOO_CONFIG -d DB [--replications 10] [--scale 1.0]
+
+Exits non-zero when a goal is missed.
+"""
+
+import argparse
+import math
+import random
+import statistics
+import sys
+import time
+from collections import deque
+from datetime import date, datetime, timedelta
+
+from freezegun import freeze_time
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.fields import Command
+from odoo.modules.registry import Registry
+from odoo.tools import SQL
+
+# The capacity modules, imported once the configuration (addons path) is read: see main().
+estimation = simulation = None
+
+ORIGIN = datetime(2024, 12, 30)  # a Monday: minute 0 of the generated history
+FIRST_MONTH, MONTHS = date(2025, 1, 1), 15
+GROWTH_FROM = date(2025, 7, 1)  # +30% load
+GROWTH = 1.3
+HIRED_ON = date(2025, 11, 1)  # the fifth technician
+TECHNICIANS = 5
+WEEKLY_TICKETS = 80
+PRIORITIES = ["3", "2", "1", "0"]  # most urgent first (helpdesk_mgmt: 3 = Very High)
+SHARE = {"3": 0.05, "2": 0.20, "1": 0.50, "0": 0.25}
+HANDLING_MEAN = {"3": 120, "2": 90, "1": 75, "0": 60}  # minutes
+HANDLING_SHAPE = 1.5  # gamma shape: coefficient of variation 0.82
+TARGETS = {  # business minutes: (response, resolution)
+    "3": (30, 240),
+    "2": (60, 480),
+    "1": (240, 960),
+    "0": (480, 2400),
+}
+SEASON = {1: 1.10, 2: 1.0, 3: 1.0, 4: 1.0, 5: 0.95, 6: 1.0, 7: 0.9, 8: 0.8, 9: 1.1, 10: 1.05,
+          11: 1.0, 12: 0.8}  # fmt: skip
+HOLIDAYS = [date(2025, 1, 1), date(2025, 4, 21), date(2025, 5, 1), date(2025, 5, 29),
+            date(2025, 12, 25), date(2025, 12, 26), date(2026, 1, 1)]  # fmt: skip
+WORK = [(8, 12), (13, 17)]  # Monday to Friday, UTC
+GOAL_MAE = 5.0
+GOAL_SPEED = 10.0
+HISTORY_WEEKS = 8
+
+
+def month_starts():
+    months = []
+    year, month = FIRST_MONTH.year, FIRST_MONTH.month
+    for _ in range(MONTHS + 1):
+        months.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def minute_of(moment):
+    return int((moment - ORIGIN).total_seconds() // 60)
+
+
+def at(minute):
+    return ORIGIN + timedelta(minutes=minute)
+
+
+def vacations(tech):
+    """Two weeks of holidays in summer, a different fortnight for each technician."""
+    start = date(2025, 7, 7) + timedelta(weeks=2 * tech)
+    return start, start + timedelta(days=14)
+
+
+def working_minutes(tech, end_minute):
+    """A bytearray: 1 where technician ``tech`` works (calendar, holidays, vacation, hire)."""
+    works = bytearray(end_minute)
+    off_from, off_to = vacations(tech)
+    day = ORIGIN.date()
+    while minute_of(datetime.combine(day, datetime.min.time())) < end_minute:
+        absent = (
+            day.weekday() >= 5
+            or day in HOLIDAYS
+            or off_from <= day < off_to
+            or (tech == TECHNICIANS - 1 and day < HIRED_ON)
+        )
+        if not absent:
+            for begin, stop in WORK:
+                first = minute_of(datetime.combine(day, datetime.min.time())) + begin * 60
+                last = min(first + (stop - begin) * 60, end_minute)
+                works[first:last] = b"\x01" * max(last - first, 0)
+        day += timedelta(days=1)
+    return works
+
+
+def hour_shape():
+    """Share of a week's tickets in each hour: office hours, Monday morning peak."""
+    weights = []
+    for how in range(168):
+        day, hour = divmod(how, 24)
+        if day >= 5:
+            weight = 0.05
+        elif 8 <= hour < 18:
+            weight = 1.0 + (0.6 if day == 0 and hour < 12 else 0.0) - (0.3 if day == 4 else 0.0)
+        elif 7 <= hour < 20:
+            weight = 0.3
+        else:
+            weight = 0.03
+        weights.append(weight)
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+# ----------------------------------------------------------------------------------------
+# The generated truth: a minute-by-minute simulation, independent of the model under test
+# ----------------------------------------------------------------------------------------
+
+
+def generate(rng, scale):
+    months = month_starts()
+    last_arrival = minute_of(datetime.combine(months[-1], datetime.min.time()))
+    shape = hour_shape()
+    tickets = []  # [arrival, priority, handling, response, resolved]
+    day_noise = {}
+    for hour_index in range(last_arrival // 60):
+        moment = at(hour_index * 60)
+        if moment.date() < FIRST_MONTH:
+            continue
+        day = moment.date()
+        if day not in day_noise:
+            day_noise[day] = rng.gammavariate(25, 1 / 25)  # mean 1, cv 0.2
+        rate = WEEKLY_TICKETS * scale * shape[hour_index % 168] * SEASON[day.month]
+        rate *= (GROWTH if day >= GROWTH_FROM else 1.0) * day_noise[day]
+        for _ in range(estimation.poisson(rng, rate)):
+            priority = rng.choices(PRIORITIES, [SHARE[p] for p in PRIORITIES])[0]
+            work = rng.gammavariate(HANDLING_SHAPE, HANDLING_MEAN[priority] / HANDLING_SHAPE)
+            tickets.append([hour_index * 60 + rng.random() * 60, priority, work, None, None])
+    tickets.sort(key=lambda t: t[0])
+    end = last_arrival + 60 * 24 * 7 * 8  # room to finish the last tickets
+    works = [working_minutes(tech, end) for tech in range(TECHNICIANS)]
+    queues = {p: deque() for p in PRIORITIES}
+    current = [None] * TECHNICIANS
+    remaining = {}
+    arrived = 0
+    for minute in range(end):
+        while arrived < len(tickets) and tickets[arrived][0] < minute + 1:
+            ticket = tickets[arrived]
+            remaining[id(ticket)] = ticket[2]
+            queues[ticket[1]].append(ticket)
+            arrived += 1
+        for tech in range(TECHNICIANS):
+            ticket = current[tech]
+            if not works[tech][minute]:
+                if ticket is not None:  # shift over: back to the head of its queue
+                    queues[ticket[1]].appendleft(ticket)
+                    current[tech] = None
+                continue
+            if ticket is None:
+                for priority in PRIORITIES:
+                    if queues[priority]:
+                        ticket = queues[priority].popleft()
+                        break
+                if ticket is None:
+                    continue
+                current[tech] = ticket
+                if ticket[3] is None:
+                    ticket[3] = max(minute, ticket[0])
+            remaining[id(ticket)] -= 1
+            if remaining[id(ticket)] <= 0:
+                ticket[4] = minute + 1
+                current[tech] = None
+        if arrived == len(tickets) and not any(current) and not any(queues.values()):
+            break
+    return [t for t in tickets if t[4] is not None]
+
+
+# ----------------------------------------------------------------------------------------
+# The database: desk, schedules, policy; the replay through the SLA engine
+# ----------------------------------------------------------------------------------------
+
+
+def setup_desk(env):
+    calendar = env["resource.calendar"].create(
+        {
+            "name": "Bench desk (UTC)",
+            "tz": "UTC",
+            "hours_per_day": 8,
+            "attendance_ids": [Command.clear()]
+            + [
+                Command.create(
+                    {"name": f"{d}-{b}", "dayofweek": str(d), "hour_from": b, "hour_to": e}
+                )
+                for d in range(5)
+                for b, e in WORK
+            ],
+        }
+    )
+    env["resource.calendar.leaves"].create(
+        [
+            {
+                "name": f"Public holiday {day}",
+                "calendar_id": calendar.id,
+                "date_from": datetime.combine(day, datetime.min.time()),
+                "date_to": datetime.combine(day, datetime.max.time().replace(microsecond=0)),
+            }
+            for day in HOLIDAYS
+        ]
+    )
+    env.company.resource_calendar_id = calendar
+    policy = env["msp.sla.policy"].create(
+        {
+            "name": "Bench SLA",
+            "calendar_id": calendar.id,
+            "target_ids": [
+                Command.create({"priority": p, "kind": kind, "duration_minutes": minutes})
+                for p, (response, resolution) in TARGETS.items()
+                for kind, minutes in (("response", response), ("resolution", resolution))
+            ],
+        }
+    )
+    users = env["res.users"].create(
+        [{"name": f"Bench technician {n}", "login": f"bench_tech_{n}"} for n in range(TECHNICIANS)]
+    )
+    employees = env["hr.employee"].create(
+        [
+            {"name": user.name, "user_id": user.id, "resource_calendar_id": calendar.id}
+            for user in users
+        ]
+    )
+    leaves = []
+    for tech, employee in enumerate(employees):
+        start, stop = vacations(tech)
+        leaves.append((employee, start, stop, "Summer holidays"))
+        if tech == TECHNICIANS - 1:
+            leaves.append((employee, ORIGIN.date(), HIRED_ON, "Not hired yet"))
+    env["resource.calendar.leaves"].create(
+        [
+            {
+                "name": name,
+                "calendar_id": calendar.id,
+                "resource_id": employee.resource_id.id,
+                "date_from": datetime.combine(start, datetime.min.time()),
+                "date_to": datetime.combine(stop, datetime.min.time()),
+            }
+            for employee, start, stop, name in leaves
+        ]
+    )
+    team = env["helpdesk.ticket.team"].create(
+        {"name": "Bench desk", "user_ids": [Command.set(users.ids)], "msp_sla_policy_id": policy.id}
+    )
+    customer = env["res.partner"].create({"name": "Bench customer", "is_company": True})
+    return {
+        "calendar": calendar,
+        "policy": policy,
+        "team": team,
+        "customer": customer,
+        "employee": employees[0],
+        "done": env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done"),
+        "project": env.ref("msp_service_contract.project_managed_services"),
+    }
+
+
+def replay(env, desk, tickets):
+    """Create each ticket at its arrival, reach its first response and close it at their
+    times, with the clock frozen (one freezegun session moved from event to event); log the
+    time worked. Commits month by month. The tickets' create_date (set by PostgreSQL's clock)
+    is then set to their arrival."""
+    Ticket = env["helpdesk.ticket"].with_context(
+        tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+    )
+    lines, created_at, month = [], [], None
+
+    def flush():
+        env["account.analytic.line"].create(lines)
+        env.flush_all()
+        env.cr.execute(
+            SQL(
+                "UPDATE helpdesk_ticket t SET create_date = v.at FROM (VALUES %s) AS v(id, at) "
+                "WHERE t.id = v.id",
+                SQL(", ").join(SQL("(%s, %s::timestamp)", i, d) for i, d in created_at),
+            )
+        )
+        env.cr.commit()
+        lines.clear()
+        created_at.clear()
+
+    with freeze_time(ORIGIN) as clock:
+        for n, (arrival, priority, work, response, resolved) in enumerate(tickets):
+            created = at(arrival).replace(microsecond=0)
+            if month is not None and month != created.month:
+                flush()
+            month = created.month
+            clock.move_to(created)
+            ticket = Ticket.create(
+                {
+                    "name": f"Ticket {n}",
+                    "description": "<p>Generated</p>",
+                    "team_id": desk["team"].id,
+                    "partner_id": desk["customer"].id,
+                    "priority": priority,
+                }
+            )
+            created_at.append((ticket.id, created))
+            # what a public reply does (helpdesk_ticket._message_post_after_hook), at its time
+            env["msp.sla.event"]._msp_sla_log(
+                ticket._msp_sla_clocks()
+                .filtered(lambda c: c.kind == "response")
+                ._msp_reach(max(at(response), created), "reply")
+            )
+            clock.move_to(max(at(resolved), created))
+            ticket.write({"stage_id": desk["done"].id})
+            lines.append(
+                {
+                    "name": "Work",
+                    "date": created.date(),
+                    "unit_amount": work / 60,
+                    "msp_ticket_id": ticket.id,
+                    "project_id": desk["project"].id,
+                    "employee_id": desk["employee"].id,
+                }
+            )
+            if n % 1000 == 999:
+                print(f"  {n + 1:,} tickets replayed", flush=True)
+        flush()
+
+
+def actual_compliance(env):
+    """{(month, priority, kind): (met, counted)} from the clocks msp_sla recorded."""
+    env.flush_all()
+    env.cr.execute(
+        SQL(
+            """SELECT date_trunc('month', t.create_date)::date, c.priority, c.kind,
+                      COUNT(*) FILTER (WHERE c.state = 'met'), COUNT(*)
+                 FROM msp_sla_clock c JOIN helpdesk_ticket t ON t.id = c.ticket_id
+                WHERE c.state IN ('met', 'breached')
+             GROUP BY 1, 2, 3"""
+        )
+    )
+    return {(m, p, k): (met, n) for m, p, k, met, n in env.cr.fetchall()}
+
+
+def predict(env, desk, month, next_month, replications):
+    """The capacity check's prediction of ``month`` from the weeks before it."""
+    now = datetime.combine(month, datetime.min.time())
+    with freeze_time(now):
+        run = env["msp.capacity.run"].create(
+            {
+                "team_id": desk["team"].id,
+                "policy_id": desk["policy"].id,
+                "weeks": 6,
+                "history_weeks": HISTORY_WEEKS,
+                "replications": replications,
+            }
+        )
+        history = run._msp_capacity_history(now)
+        setup = run._msp_capacity_setup(now)
+        scenario = run._msp_capacity_scenario(history, setup)
+    scenario.horizon = (next_month - month).days * 24 * 60
+    summary, _results = simulation.run(scenario, replications, seed=1)
+    return summary, history
+
+
+# ----------------------------------------------------------------------------------------
+# Speed: 20 technicians, 5,000 tickets a month, 12 weeks
+# ----------------------------------------------------------------------------------------
+
+
+def speed(replications):
+    weeks = 12
+    shifts = []
+    for tech in range(20):  # staggered days: 7:00-15:00, 9:00-17:00, 11:00-19:00
+        start = 7 + 2 * (tech % 3)
+        shifts.append(simulation.weekly_shifts(range(5), start, start + 8, weeks + 3))
+    office = simulation.weekly_shifts(range(5), 8, 18, weeks + 3)
+    model = estimation.ArrivalModel(
+        {p: 5000 * SHARE[p] / estimation.WEEKS_PER_MONTH for p in PRIORITIES},
+        {p: hour_shape() for p in PRIORITIES},
+    )
+    scenario = simulation.Scenario(
+        rates=model.hourly_rates(),
+        handling={p: estimation.HandlingModel(20.0, 1.0) for p in PRIORITIES},
+        shifts=shifts,
+        targets={
+            p: {
+                "response": simulation.Target(r),
+                "resolution": simulation.Target(s),
+            }
+            for p, (r, s) in TARGETS.items()
+        },
+        business_hours=office,
+        order=PRIORITIES,
+        warmup=simulation.WEEK_MINUTES,
+        horizon=weeks * simulation.WEEK_MINUTES,
+        drain=simulation.WEEK_MINUTES,
+    )
+    begin = time.perf_counter()
+    summary, results = simulation.run(scenario, replications, seed=1)
+    elapsed = time.perf_counter() - begin
+    tickets = statistics.fmean(
+        sum(n for _m, n in [r["shares"][p]["response"] for p in PRIORITIES]) for r in results
+    )
+    return elapsed, tickets, summary
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--replications", type=int, default=10)
+    parser.add_argument("--speed-replications", type=int, default=5)
+    parser.add_argument("--scale", type=float, default=1.0, help="load multiplier")
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(["-c", args.config])
+    global estimation, simulation
+    from odoo.addons.msp_service_contract.capacity import (  # noqa: PLC0415
+        estimation,
+        simulation,
+    )
+
+    failures = []
+
+    elapsed, tickets, _summary = speed(args.speed_replications)
+    print(
+        f"Speed: 20 technicians, 5,000 tickets a month, 12 weeks, {args.speed_replications} "
+        f"replications ({tickets:,.0f} tickets measured each): {elapsed:.1f} s "
+        f"(goal < {GOAL_SPEED:.0f} s)"
+    )
+    if elapsed >= GOAL_SPEED:
+        failures.append(f"speed {elapsed:.1f} s >= {GOAL_SPEED:.0f} s")
+
+    rng = random.Random(2025)
+    begin = time.perf_counter()
+    tickets = generate(rng, args.scale)
+    generated_in = time.perf_counter() - begin
+    print(f"Generated {len(tickets):,} tickets over {MONTHS} months in {generated_in:.1f} s")
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        desk = setup_desk(env)
+        cr.commit()
+        begin = time.perf_counter()
+        replay(env, desk, tickets)
+        print(f"Replayed through the ORM and msp_sla in {time.perf_counter() - begin:.0f} s")
+        actual = actual_compliance(env)
+        months = month_starts()
+        rows, errors, floors, load_change = [], {}, {}, {}
+        begin = time.perf_counter()
+        for index in range(3, MONTHS):
+            month, following = months[index], months[index + 1]
+            summary, history = predict(env, desk, month, following, args.replications)
+            month_tickets = sum(
+                n
+                for (m, _p, kind), (_met, n) in actual.items()
+                if m == month and kind == "response"
+            )
+            weekly = month_tickets / ((following - month).days / 7)
+            load_change[month] = weekly / sum(history["arrivals"].weekly.values()) - 1
+            for priority in PRIORITIES:
+                for kind in ("response", "resolution"):
+                    met, counted = actual.get((month, priority, kind), (0, 0))
+                    estimate = summary.get(priority, {}).get(kind)
+                    if not counted or not estimate:
+                        continue
+                    real = 100 * met / counted
+                    predicted = 100 * estimate.mean
+                    errors.setdefault((priority, kind), []).append(abs(predicted - real))
+                    # the error expected from the actual's sampling alone (binomial, n tickets)
+                    share = min(max(estimate.mean, 0.0), 1.0)
+                    floors.setdefault((priority, kind), []).append(
+                        100 * math.sqrt(2 / math.pi * share * (1 - share) / counted)
+                    )
+                    rows.append(
+                        (month, priority, kind, counted, real, predicted,
+                         100 * estimate.low, 100 * estimate.high)
+                    )  # fmt: skip
+            cr.rollback()  # the prediction's run record
+        print(f"Predicted {MONTHS - 3} months in {time.perf_counter() - begin:.0f} s")
+
+    print(
+        "\n| month | priority | target | tickets | actual % | predicted % | 90% interval | error |"
+    )
+    print("|---|---|---|---:|---:|---:|---|---:|")
+    for month, priority, kind, counted, real, predicted, low, high in rows:
+        print(
+            f"| {month:%Y-%m} | P{priority} | {kind} | {counted} | {real:.1f} | {predicted:.1f} "
+            f"| {low:.0f}-{high:.0f} | {predicted - real:+.1f} |"
+        )
+    print(
+        "\n| priority | target | months | mean absolute error (points) | expected from the "
+        "actual's sampling noise alone | goal |"
+    )
+    print("|---|---|---:|---:|---:|---|")
+    for (priority, kind), values in sorted(errors.items(), reverse=True):
+        mae = statistics.fmean(values)
+        floor = statistics.fmean(floors[priority, kind])
+        verdict = "met" if mae <= GOAL_MAE else "MISSED"
+        print(
+            f"| P{priority} | {kind} | {len(values)} | {mae:.1f} | {floor:.1f} "
+            f"| <= {GOAL_MAE:.0f}: {verdict} |"
+        )
+        if mae > GOAL_MAE:
+            failures.append(f"P{priority} {kind}: MAE {mae:.1f} > {GOAL_MAE:.0f}")
+    misses = sorted(
+        {
+            f"{month:%Y-%m}"
+            for month, _p, _k, _n, real, predicted, *_ in rows
+            if abs(predicted - real) > GOAL_MAE
+        }
+    )
+    print(f"\nMonths with an error above {GOAL_MAE:.0f} points: {', '.join(misses) or 'none'}")
+    print("\n| month | tickets a week against the 8 weeks before | what changed |")
+    print("|---|---:|---|")
+    for month, change in load_change.items():
+        before = SEASON[(month.month - 2) % 12 + 1]
+        events = (
+            [f"season x{SEASON[month.month]} (was x{before})"]
+            if SEASON[month.month] != before
+            else []
+        )
+        if month == GROWTH_FROM:
+            events.append("load +30% (a new customer)")
+        if month == HIRED_ON:
+            events.append("a fifth technician starts")
+        if month.month in (7, 8, 9):
+            events.append("summer holidays in this month or the history")
+        print(f"| {month:%Y-%m} | {100 * change:+.0f}% | {', '.join(events)} |")
+    if failures:
+        print("GOAL MISSED: " + "; ".join(failures))
+        sys.exit(1)
+    print("All goals met.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,242 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""What the history says: arrival rates, handling times, the load of a prospect.
+
+Plain Python on plain data (counts, lists of minutes): the ORM side reads the history in a
+few grouped queries and hands the figures here (models/msp_capacity_run.py).
+"""
+
+import math
+import random
+from dataclasses import dataclass
+
+HOURS_PER_WEEK = 168
+DAYS_PER_MONTH = 365.25 / 12
+WEEKS_PER_MONTH = DAYS_PER_MONTH / 7
+# How many tickets' worth of the pooled shape a priority's own hour-of-week shape is shrunk
+# towards: a priority with few tickets takes the desk's shape, one with many keeps its own.
+SHAPE_PRIOR_TICKETS = 50
+# Handling time assumed when a priority has no ticket with time logged (minutes).
+DEFAULT_HANDLING_MINUTES = 60.0
+DEFAULT_HANDLING_CV = 1.0
+
+
+def hour_of_week(moment):
+    """0 = Monday 00:00-01:00 ... 167 = Sunday 23:00-24:00 (local time of ``moment``)."""
+    return moment.weekday() * 24 + moment.hour
+
+
+@dataclass(frozen=True)
+class ArrivalModel:
+    """Tickets per week by priority and how they spread over the hours of the week; day_cv is
+    the day-to-day variation of the load beyond Poisson's (a busy Monday, a quiet Friday)."""
+
+    weekly: dict  # {priority: tickets per week}
+    shapes: dict  # {priority: 168 shares summing to 1}
+    day_cv: float = 0.0
+
+    def hourly_rates(self, scale=1.0, extra_weekly=None):
+        """{priority: [tickets per hour for each hour of the week]}, the weekly counts times
+        ``scale`` plus ``extra_weekly`` ({priority: tickets per week}, a prospect's load,
+        spread like the priority's own tickets)."""
+        extra_weekly = extra_weekly or {}
+        priorities = set(self.weekly) | set(extra_weekly)
+        pooled = pooled_shape(self.shapes, self.weekly)
+        rates = {}
+        for priority in priorities:
+            per_week = self.weekly.get(priority, 0.0) * scale + extra_weekly.get(priority, 0.0)
+            shape = self.shapes.get(priority, pooled)
+            rates[priority] = [per_week * share for share in shape]
+        return rates
+
+
+def pooled_shape(shapes, weights):
+    total = sum(weights.get(p, 0.0) for p in shapes)
+    if not total:
+        return [1 / HOURS_PER_WEEK] * HOURS_PER_WEEK
+    return [
+        sum(shapes[p][h] * weights.get(p, 0.0) for p in shapes) / total
+        for h in range(HOURS_PER_WEEK)
+    ]
+
+
+def estimate_arrivals(counts, weeks, daily=None):
+    """The arrival model from ``counts`` {(priority, hour of week): tickets} over ``weeks``.
+
+    Each priority's shape is its own counts shrunk towards the pooled shape of all tickets
+    (SHAPE_PRIOR_TICKETS), and the pooled shape towards a flat week (one ticket's worth): an
+    hour nobody called in keeps a small rate instead of none. ``daily`` (tickets of each day
+    of the window, in order, the first day being a ``daily_first_weekday``) gives day_cv.
+    """
+    if weeks <= 0:
+        raise ValueError("weeks must be positive")
+    per_priority = {}
+    for (priority, hour), count in counts.items():
+        per_priority.setdefault(priority, [0.0] * HOURS_PER_WEEK)[hour] += count
+    total = sum(sum(row) for row in per_priority.values())
+    pooled = [
+        (sum(row[h] for row in per_priority.values()) + 1 / HOURS_PER_WEEK) / (total + 1)
+        for h in range(HOURS_PER_WEEK)
+    ]
+    shapes, weekly = {}, {}
+    for priority, row in per_priority.items():
+        n = sum(row)
+        weekly[priority] = n / weeks
+        shapes[priority] = [
+            (row[h] + SHAPE_PRIOR_TICKETS * pooled[h]) / (n + SHAPE_PRIOR_TICKETS)
+            for h in range(HOURS_PER_WEEK)
+        ]
+    cv = day_variation(daily[1], daily[0], pooled, total / weeks) if daily else 0.0
+    return ArrivalModel(weekly, shapes, cv)
+
+
+def day_variation(counts, first_weekday, shape, per_week):
+    """Coefficient of variation of the daily load beyond Poisson: each day's count against
+    its expectation (the weekly rate times the weekday's share of the week), the Poisson part
+    of the variance taken out (method of moments, 0 when the days vary no more than Poisson).
+    """
+    day_share = [sum(shape[d * 24 : (d + 1) * 24]) for d in range(7)]
+    excess, weight = 0.0, 0.0
+    for index, count in enumerate(counts):
+        expected = per_week * day_share[(first_weekday + index) % 7]
+        excess += (count - expected) ** 2 - expected
+        weight += expected**2
+    if weight <= 0 or excess <= 0:
+        return 0.0
+    return min(math.sqrt(excess / weight), 1.0)
+
+
+@dataclass(frozen=True)
+class HandlingModel:
+    """Technician time per ticket (minutes): a lognormal with the history's mean and spread,
+    or the history itself resampled (empirical)."""
+
+    mean: float
+    cv: float
+    kind: str = "lognormal"  # lognormal | empirical | exponential
+    samples: tuple = ()
+
+    @property
+    def sigma(self):
+        return math.sqrt(math.log(1 + self.cv**2))
+
+    @property
+    def mu(self):
+        return math.log(self.mean) - self.sigma**2 / 2
+
+    def sample(self, rng):
+        if self.kind == "empirical" and self.samples:
+            return rng.choice(self.samples)
+        if self.kind == "exponential":
+            return rng.expovariate(1 / self.mean)
+        return rng.lognormvariate(self.mu, self.sigma)
+
+    def scaled(self, factor):
+        return HandlingModel(
+            self.mean * factor, self.cv, self.kind, tuple(s * factor for s in self.samples)
+        )
+
+
+def fit_handling(minutes, kind="lognormal"):
+    """A HandlingModel from the minutes logged per ticket. The lognormal matches the mean and
+    the coefficient of variation (the mean is what the load depends on most)."""
+    values = [float(m) for m in minutes if m and m > 0]
+    if not values:
+        return HandlingModel(DEFAULT_HANDLING_MINUTES, DEFAULT_HANDLING_CV, kind="lognormal")
+    mean = sum(values) / len(values)
+    if len(values) < 2:
+        return HandlingModel(mean, DEFAULT_HANDLING_CV, kind="lognormal")
+    variance = sum((v - mean) ** 2 for v in values) / (len(values) - 1)
+    cv = math.sqrt(variance) / mean if mean else 0.0
+    return HandlingModel(mean, max(cv, 0.05), kind, tuple(values))
+
+
+# ----------------------------------------------------------------------------------------
+# A prospect's load from customers like it
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    """One customer over the history: its size and its tickets.
+
+    tickets: {(priority, category, on_device): tickets} where on_device says the ticket was
+    about a covered device (counted per device) rather than a person (counted per user)."""
+
+    customer_id: int
+    users: int
+    devices: int
+    months: float
+    tickets: dict
+
+
+def similar_customers(customers, users, devices, count=5):
+    """The ``count`` customers closest in size (log of users and devices) to the prospect."""
+    sized = [c for c in customers if c.months > 0 and (c.users or c.devices)]
+
+    def distance(customer):
+        return abs(math.log1p(customer.users) - math.log1p(users)) + abs(
+            math.log1p(customer.devices) - math.log1p(devices)
+        )
+
+    return sorted(sized, key=lambda c: (distance(c), c.customer_id))[:count]
+
+
+def unit_rates(customers):
+    """Tickets per covered user and per covered device per month, by (priority, category):
+    ({key: per user}, {key: per device})."""
+    user_months = sum(c.users * c.months for c in customers)
+    device_months = sum(c.devices * c.months for c in customers)
+    per_user, per_device = {}, {}
+    for customer in customers:
+        for (priority, category, on_device), n in customer.tickets.items():
+            target = per_device if on_device else per_user
+            target[priority, category] = target.get((priority, category), 0.0) + n
+    per_user = {k: v / user_months for k, v in per_user.items()} if user_months else {}
+    per_device = {k: v / device_months for k, v in per_device.items()} if device_months else {}
+    return per_user, per_device
+
+
+def prospect_load(customers, users, devices, count=5):
+    """Expected tickets per month of a prospect with ``users`` and ``devices``, by
+    (priority, category), from the customers most like it."""
+    per_user, per_device = unit_rates(similar_customers(customers, users, devices, count))
+    load = {}
+    for key, rate in per_user.items():
+        load[key] = load.get(key, 0.0) + rate * users
+    for key, rate in per_device.items():
+        load[key] = load.get(key, 0.0) + rate * devices
+    return load
+
+
+def weekly_by_priority(monthly_load):
+    """{(priority, category): per month} -> {priority: per week}."""
+    weekly = {}
+    for (priority, _category), per_month in monthly_load.items():
+        weekly[priority] = weekly.get(priority, 0.0) + per_month / WEEKS_PER_MONTH
+    return weekly
+
+
+def poisson(rng, lam):
+    """A Poisson draw (the standard library has none): multiplication method for small
+    means, a rounded normal for large ones."""
+    if lam <= 0:
+        return 0
+    if lam > 40:
+        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
+    limit, product, k = math.exp(-lam), rng.random(), 0
+    while product > limit:
+        product *= rng.random()
+        k += 1
+    return k
+
+
+def day_factor(rng, cv):
+    """A day's load multiplier: gamma with mean 1 and coefficient of variation ``cv``."""
+    if cv <= 0:
+        return 1.0
+    shape = 1 / cv**2
+    return rng.gammavariate(shape, 1 / shape)
+
+
+def make_rng(seed):
+    return random.Random(seed)

@@ -1,0 +1,351 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A discrete-event simulation of the service desk, with SimPy.
+
+Time is in minutes from the simulation's start, a Monday 00:00 in the desk's time zone.
+Tickets arrive by priority (a Poisson process whose rate changes with the hour of the week),
+wait in one queue ordered by priority then arrival, and are worked by technicians during
+their working intervals (their calendar minus their leaves). The first technician to pick a
+ticket answers it (first response); the ticket is resolved when its handling time has been
+worked. Work not finished at the end of a shift goes back to the queue, ahead of newer tickets
+of its priority. Response and resolution are then measured against the targets, counted in
+business minutes of the SLA calendar or round the clock, as msp_sla's clocks count them.
+"""
+
+import bisect
+import math
+import statistics
+from dataclasses import dataclass, field
+
+import simpy
+
+from .estimation import HOURS_PER_WEEK, day_factor, make_rng, poisson
+
+WEEK_MINUTES = HOURS_PER_WEEK * 60
+KINDS = ("response", "resolution")
+# The most technicians the staffing search adds.
+SEARCH_LIMIT = 32
+# Two-sided 90% quantiles of Student's t (df 1..30), for the intervals.
+T90 = (6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812, 1.796, 1.782,
+       1.771, 1.761, 1.753, 1.746, 1.740, 1.734, 1.729, 1.725, 1.721, 1.717, 1.714, 1.711,
+       1.708, 1.706, 1.703, 1.701, 1.699, 1.697)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Target:
+    minutes: float
+    business: bool = True  # counted in the SLA calendar's working time, else round the clock
+
+
+class BusinessClock:
+    """Business minutes between two instants on a list of working intervals (minutes)."""
+
+    def __init__(self, intervals):
+        self.starts, self.ends, self.before = [], [], []
+        total = 0.0
+        for start, end in sorted(intervals):
+            if end <= start:
+                continue
+            self.starts.append(start)
+            self.ends.append(end)
+            self.before.append(total)
+            total += end - start
+
+    def at(self, moment):
+        index = bisect.bisect_right(self.starts, moment) - 1
+        if index < 0:
+            return 0.0
+        return self.before[index] + min(moment, self.ends[index]) - self.starts[index]
+
+    def between(self, start, end):
+        return max(self.at(end) - self.at(start), 0.0)
+
+
+@dataclass
+class Scenario:
+    """Everything one simulation needs.
+
+    rates: {priority: 168 tickets-per-hour rates, hour 0 = Monday 00:00}
+    handling: {priority: estimation.HandlingModel}
+    shifts: one list of (start, end) working intervals in minutes per technician
+    targets: {priority: {"response": Target, "resolution": Target}} (a kind may be absent)
+    business_hours: (start, end) intervals the business-hour targets are counted in
+    order: priorities, most urgent first (served first)
+    warmup: minutes simulated before measuring (the queue fills as in steady state)
+    horizon: minutes measured after the warm-up; tickets arriving then are counted
+    drain: minutes simulated after the horizon (arrivals go on) so late tickets can finish
+    week_factors: a load multiplier per simulated week (seasons, growth), default 1
+    day_cv: day-to-day variation of the load beyond Poisson (estimation.day_variation)
+    start: tickets arrive from this minute on; the queue then holds ``backlog``
+    backlog: (arrival minute, priority) of the tickets open at ``start`` (the desk's real
+        queue when the prediction is made): they take technicians' time, are not measured
+    """
+
+    rates: dict
+    handling: dict
+    shifts: list
+    targets: dict
+    business_hours: list
+    order: list
+    warmup: float = WEEK_MINUTES
+    horizon: float = 4 * WEEK_MINUTES
+    drain: float = WEEK_MINUTES
+    week_factors: list = field(default_factory=list)
+    day_cv: float = 0.0
+    start: float = 0.0
+    backlog: list = field(default_factory=list)
+
+    @property
+    def end(self):
+        return self.warmup + self.horizon + self.drain
+
+
+class _Ticket:
+    __slots__ = ("arrival", "priority", "remaining", "resolved", "response")
+
+    def __init__(self, arrival, priority, work):
+        self.arrival, self.priority, self.remaining = arrival, priority, work
+        self.response = self.resolved = None
+
+
+def generate_arrivals(scenario, rng):
+    """Sorted tickets (arrival, priority, handling minutes) over the whole simulated time."""
+    tickets = []
+    weeks = math.ceil(scenario.end / WEEK_MINUTES)
+    for week in range(weeks):
+        factor = scenario.week_factors[week] if week < len(scenario.week_factors) else 1.0
+        days = [factor * day_factor(rng, scenario.day_cv) for _day in range(7)]
+        for priority in scenario.order:
+            rates, handling = scenario.rates.get(priority), scenario.handling[priority]
+            if not rates:
+                continue
+            for hour, rate in enumerate(rates):
+                base = week * WEEK_MINUTES + hour * 60
+                if base >= scenario.end:
+                    break
+                for _ in range(poisson(rng, rate * days[hour // 24])):
+                    tickets.append((base + rng.random() * 60, priority, handling.sample(rng)))
+    tickets = [t for t in tickets if t[0] >= scenario.start]
+    tickets.sort(key=lambda t: t[0])
+    return tickets
+
+
+def simulate(scenario, seed):
+    """One replication: {priority: {kind: (met, counted)}} plus the technicians' busy and
+    working minutes, as ``{"shares": ..., "busy": minutes, "available": minutes}``."""
+    rng = make_rng(seed)
+    arrivals = generate_arrivals(scenario, rng)
+    backlog = [
+        _Ticket(moment, priority, scenario.handling[priority].sample(rng))
+        for moment, priority in sorted(scenario.backlog)
+    ]
+    env = simpy.Environment()
+    queue = simpy.PriorityStore(env)
+    rank = {priority: index for index, priority in enumerate(scenario.order)}
+    tickets = []
+    counter = [0]
+    busy = [0.0]
+
+    def put(ticket, first_arrival):
+        counter[0] += 1
+        queue.put(simpy.PriorityItem((rank[ticket.priority], first_arrival, counter[0]), ticket))
+
+    def arrive():
+        if scenario.start > 0:
+            yield env.timeout(scenario.start)
+        for ticket in backlog:
+            tickets.append(ticket)
+            put(ticket, ticket.arrival)
+        for moment, priority, work in arrivals:
+            if moment > env.now:
+                yield env.timeout(moment - env.now)
+            ticket = _Ticket(moment, priority, work)
+            tickets.append(ticket)
+            put(ticket, moment)
+
+    def technician(shifts):
+        for start, end in shifts:
+            end = min(end, scenario.end)
+            if end <= env.now:
+                continue
+            if start > env.now:
+                yield env.timeout(start - env.now)
+            while env.now < end:
+                request = queue.get()
+                yield request | env.timeout(end - env.now)
+                if not request.triggered:
+                    request.cancel()
+                    break
+                ticket = request.value.item
+                if ticket.response is None:
+                    ticket.response = env.now
+                work = min(ticket.remaining, end - env.now)
+                yield env.timeout(work)
+                busy[0] += work
+                ticket.remaining -= work
+                if ticket.remaining <= 1e-9:
+                    ticket.resolved = env.now
+                else:
+                    put(ticket, ticket.arrival)
+
+    env.process(arrive())
+    available = 0.0
+    for shifts in scenario.shifts:
+        shifts = sorted(shifts)
+        available += sum(
+            max(min(e, scenario.end) - max(s, 0), 0) for s, e in shifts if s < scenario.end
+        )
+        env.process(technician(shifts))
+    env.run(until=scenario.end)
+    return {
+        "shares": _measure(scenario, tickets),
+        "busy": busy[0],
+        "available": available,
+    }
+
+
+def _measure(scenario, tickets):
+    clock = BusinessClock(scenario.business_hours)
+    first, last = scenario.warmup, scenario.warmup + scenario.horizon
+    counts = {}
+    for ticket in tickets:
+        if not first <= ticket.arrival < last:
+            continue
+        targets = scenario.targets.get(ticket.priority, {})
+        for kind in KINDS:
+            target = targets.get(kind)
+            if not target:
+                continue
+            reached = ticket.response if kind == "response" else ticket.resolved
+            moment = scenario.end if reached is None else reached
+            elapsed = (
+                clock.between(ticket.arrival, moment)
+                if target.business
+                else moment - ticket.arrival
+            )
+            met = reached is not None and elapsed <= target.minutes
+            if reached is None and elapsed <= target.minutes:
+                continue  # still open, not yet due: unknown, not counted
+            cell = counts.setdefault(ticket.priority, {}).setdefault(kind, [0, 0])
+            cell[0] += met
+            cell[1] += 1
+    return {p: {k: tuple(v) for k, v in kinds.items()} for p, kinds in counts.items()}
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The predicted share of tickets meeting a target: mean of the replications and a 90%
+    prediction interval for the share the period will actually show."""
+
+    mean: float
+    low: float
+    high: float
+    tickets: float  # tickets counted per replication, on average
+
+
+def t90(df):
+    return T90[df - 1] if 1 <= df <= len(T90) else 1.645
+
+
+def summarize(results):
+    """{priority: {kind: Estimate}} over replications."""
+    keys = {(p, k) for r in results for p, kinds in r["shares"].items() for k in kinds}
+    summary = {}
+    for priority, kind in sorted(keys):
+        shares, counted = [], []
+        for r in results:
+            met, n = r["shares"].get(priority, {}).get(kind, (0, 0))
+            if n:
+                shares.append(met / n)
+                counted.append(n)
+        if not shares:
+            continue
+        mean = statistics.fmean(shares)
+        if len(shares) > 1:
+            half = t90(len(shares) - 1) * statistics.stdev(shares) * math.sqrt(1 + 1 / len(shares))
+        else:
+            half = 0.0
+        summary.setdefault(priority, {})[kind] = Estimate(
+            mean, max(mean - half, 0.0), min(mean + half, 1.0), statistics.fmean(counted)
+        )
+    return summary
+
+
+def run(scenario, replications=10, seed=0, progress=None):
+    """``replications`` independent runs (seeds seed, seed+1, ...): (summary, results).
+    ``progress(done, total)`` is called after each."""
+    results = []
+    for index in range(replications):
+        results.append(simulate(scenario, seed + index))
+        if progress:
+            progress(index + 1, replications)
+    return summarize(results), results
+
+
+def meets(summary, goal):
+    """True when every priority's predicted mean share meets ``goal`` (0-1) for each target."""
+    return all(e.mean >= goal for kinds in summary.values() for e in kinds.values())
+
+
+def smallest_addition(scenario, extra_shifts, goal, replications=5, seed=0, limit=None):
+    """The fewest technicians working ``extra_shifts`` to add so that every target is met
+    ``goal`` of the time (0 if it already is; None if ``limit`` are not enough).
+
+    Doubles then bisects, which relies on more staff never doing worse: the replications use
+    the same seeds (common random numbers) so the comparison is between staffings, not
+    between draws."""
+    limit = limit or SEARCH_LIMIT
+
+    def ok(added):
+        trial = with_added(scenario, extra_shifts, added)
+        return meets(run(trial, replications, seed)[0], goal)
+
+    if ok(0):
+        return 0
+    low, high = 0, 1
+    while not ok(high):
+        low, high = high, high * 2
+        if high > limit:
+            return None if not ok(limit) else _bisect(ok, low, limit)
+    return _bisect(ok, low, high)
+
+
+def _bisect(ok, low, high):
+    """Smallest n in (low, high] with ok(n), knowing not ok(low) and ok(high)."""
+    while high - low > 1:
+        middle = (low + high) // 2
+        if ok(middle):
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def with_added(scenario, extra_shifts, added):
+    if not added:
+        return scenario
+    return Scenario(
+        rates=scenario.rates,
+        handling=scenario.handling,
+        shifts=list(scenario.shifts) + [extra_shifts] * added,
+        targets=scenario.targets,
+        business_hours=scenario.business_hours,
+        order=scenario.order,
+        warmup=scenario.warmup,
+        horizon=scenario.horizon,
+        drain=scenario.drain,
+        week_factors=scenario.week_factors,
+        day_cv=scenario.day_cv,
+        start=scenario.start,
+        backlog=scenario.backlog,
+    )
+
+
+def weekly_shifts(days, start_hour, end_hour, weeks):
+    """Working intervals of a plain schedule: ``days`` (0 = Monday) from start_hour to
+    end_hour, for ``weeks`` weeks (for tests, benchmarks and a technician to add)."""
+    return [
+        (week * WEEK_MINUTES + (day * 24 + start_hour) * 60,
+         week * WEEK_MINUTES + (day * 24 + end_hour) * 60)
+        for week in range(weeks)
+        for day in days
+    ]  # fmt: skip

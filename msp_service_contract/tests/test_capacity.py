@@ -1,0 +1,209 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The capacity check on the database: the history it reads, the background run, the
+verdicts before and after a prospect, the staffing change (small cases)."""
+
+from datetime import date, datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo.fields import Command
+from odoo.tools import SQL
+
+from .common import MspContractCase
+
+# A Wednesday; the history is the 8 weeks before it.
+NOW = datetime(2026, 11, 25, 12, 0)
+
+
+class TestCapacity(MspContractCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env["resource.calendar"].create(
+            {"name": "Desk 9-17 UTC", "tz": "UTC", "hours_per_day": 8}
+        )
+        cls.calendar.attendance_ids = [Command.clear()] + [
+            Command.create({"name": f"day {d}", "dayofweek": str(d), "hour_from": 9, "hour_to": 17})
+            for d in range(5)
+        ]
+        cls.company.resource_calendar_id = cls.calendar
+        cls.employee.resource_calendar_id = cls.calendar
+        cls.policy.write(
+            {
+                "calendar_id": cls.calendar.id,
+                "target_ids": [
+                    Command.clear(),
+                    Command.create({"priority": "1", "kind": "response", "duration_minutes": 240}),
+                    Command.create(
+                        {"priority": "1", "kind": "resolution", "duration_minutes": 480}
+                    ),
+                ],
+            }
+        )
+        cls.team.write(
+            {"user_ids": [Command.set(cls.technician.ids)], "msp_sla_policy_id": cls.policy.id}
+        )
+        cls.contract = cls.make_contract(start=date(2026, 6, 1))
+        # 16 P1 tickets in 8 weeks, on Mondays 10:00 and Tuesdays 14:00 UTC; half about a
+        # workstation; an hour logged on each of the first four.
+        with freeze_time(NOW):
+            tickets = cls.env["helpdesk.ticket"].create(
+                [
+                    {
+                        "name": f"Ticket {n}",
+                        "description": "<p>Help</p>",
+                        "team_id": cls.team.id,
+                        "partner_id": cls.user_a.id,
+                        "priority": "1",
+                        "category_id": cls.category_covered.id,
+                        "msp_asset_id": cls.ws1.id if n % 2 else False,
+                    }
+                    for n in range(16)
+                ]
+            )
+        for n, ticket in enumerate(tickets):
+            day = date(2026, 10, 5).toordinal() + 7 * (n // 2) + (n % 2)
+            created = datetime.fromordinal(day).replace(hour=14 if n % 2 else 10)
+            # closed two hours later, but the last one, still open now
+            closed = created + timedelta(hours=2) if n < 15 else None
+            cls.env.cr.execute(
+                SQL(
+                    "UPDATE helpdesk_ticket SET create_date = %s, closed_date = %s WHERE id = %s",
+                    created,
+                    closed,
+                    ticket.id,
+                )
+            )
+        cls.env["account.analytic.line"].create(
+            [
+                {
+                    "name": "Work",
+                    "date": date(2026, 10, 1),
+                    "unit_amount": 1.0,
+                    "msp_ticket_id": ticket.id,
+                    "project_id": cls.project.id,
+                    "employee_id": cls.employee.id,
+                }
+                for ticket in tickets[:4]
+            ]
+        )
+        cls.env.invalidate_all()
+        cls.cron = cls.env.ref("msp_service_contract.ir_cron_msp_capacity_runs")
+
+    def new_run(self, **vals):
+        return self.env["msp.capacity.run"].create(
+            {
+                "team_id": self.team.id,
+                "policy_id": self.policy.id,
+                "weeks": 2,
+                "history_weeks": 8,
+                "replications": 2,
+                **vals,
+            }
+        )
+
+    def run_cron(self):
+        with freeze_time(NOW), self.enter_registry_test_mode():
+            self.cron.method_direct_trigger()
+
+    def test_history_in_grouped_queries(self):
+        run = self.new_run()
+        with freeze_time(NOW), self.assertQueryCount(6):
+            history = run._msp_capacity_history(NOW)
+        # 16 tickets in 8 weeks, on Monday 10:00-11:00 and Tuesday 14:00-15:00
+        self.assertEqual(history["arrivals"].weekly, {"1": 2.0})
+        rates = history["arrivals"].hourly_rates()["1"]
+        busiest = sorted(range(168), key=rates.__getitem__)[-2:]
+        self.assertEqual(sorted(busiest), [10, 24 + 14])
+        self.assertEqual(history["handling_minutes"], {"1": [60.0] * 4})
+        self.assertEqual(history["backlog"], [("1", datetime(2026, 11, 24, 14, 0))])
+        # two tickets every week, never more, never fewer: no variation beyond Poisson
+        self.assertEqual(history["arrivals"].day_cv, 0.0)
+        [customer] = [c for c in history["customers"] if c.customer_id == self.customer.id]
+        self.assertEqual((customer.users, customer.devices), (2, 2))
+        self.assertEqual(
+            customer.tickets,
+            {("1", "Incident", True): 8, ("1", "Incident", False): 8},
+        )
+
+    def test_targets_from_the_policy(self):
+        run = self.new_run()
+        self.assertEqual(
+            [(t.priority, t.response_minutes, t.resolution_minutes) for t in run.target_ids],
+            [("1", 240, 480)],
+        )
+
+    def test_proposal_before_and_after_in_the_background(self):
+        """A prospect with an audit of 20 users and 20 devices, ten times the customer: its
+        load is added; the run is queued, computed by the cron, and the requester told."""
+        prospect = self.env["res.partner"].create({"name": "Big Prospect", "is_company": True})
+        audit = self.env["msp.audit"].create(
+            {"name": "Audit Big", "partner_id": prospect.id, "user_count": 20}
+        )
+        assets = self.env["msp.asset"].create(
+            [{"name": f"PC-{n}", "partner_id": prospect.id} for n in range(20)]
+        )
+        audit.asset_ids = [Command.set(assets.ids)]
+        order = self.env["sale.order"].create({"partner_id": prospect.id, "msp_audit_id": audit.id})
+        action = order.action_msp_capacity()
+        run = (
+            self.env["msp.capacity.run"]
+            .with_context(**action["context"])
+            .create({"weeks": 2, "history_weeks": 8, "replications": 2})
+        )
+        self.assertEqual(run.audit_id, audit)
+        self.assertEqual((run.prospect_users, run.prospect_devices), (20, 20))
+        run.team_id = self.team
+        run.action_queue()
+        self.assertEqual(run.state, "queued")
+        self.assertTrue(self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)]))
+        self.run_cron()
+        self.assertEqual(run.state, "done", run.error)
+        self.assertEqual(run.progress, 100)
+        scenarios = set(run.result_ids.mapped("scenario"))
+        self.assertLessEqual({"before", "after"}, scenarios)
+        # 2 tickets a week now, 20 more with the prospect (ten times the customer's size)
+        self.assertAlmostEqual(run.weekly_tickets, 2.0)
+        self.assertAlmostEqual(run.prospect_weekly_tickets, 20.0, delta=0.01)
+        self.assertIn("Incident", run.prospect_load)
+        self.assertEqual(
+            run.verdict_before, "OK", run.result_ids.read(["scenario", "kind", "share", "tickets"])
+        )
+        self.assertTrue(run.verdict_after)
+        message = run.message_ids.filtered(lambda m: "Capacity check" in str(m.body))
+        self.assertIn("Capacity check done", message.body)
+        self.assertIn(run.user_id.partner_id, message.partner_ids)
+
+    def test_short_staffed_gets_the_smallest_change(self):
+        """Ten times the load for one technician: short, with the technicians to add; with
+        them the targets are met."""
+        run = self.new_run(prospect_users=20, prospect_devices=20)
+        run.action_queue()
+        self.run_cron()
+        self.assertEqual(run.state, "done", run.error)
+        self.assertIn("Short by about", run.verdict_after)
+        self.assertGreaterEqual(run.technicians_needed, 1)
+        self.assertAlmostEqual(run.hours_short, 40 * run.technicians_needed, delta=0.5)
+        restored = run.result_ids.filtered(lambda r: r.scenario == "restored")
+        self.assertTrue(
+            restored,
+            (run.verdict_after, run.technicians_needed, run.result_ids.read(["scenario", "share"])),
+        )
+        self.assertTrue(all(restored.mapped("ok")), restored.read(["kind", "share", "tickets"]))
+
+    def test_what_if_remove_everyone_fails_clearly(self):
+        run = self.new_run(extra_technicians=-1, replications=2)
+        run.action_queue()
+        self.run_cron()
+        self.assertEqual(run.state, "done", run.error)
+        self.assertNotEqual(run.verdict_before, "OK")
+        self.assertEqual(run.technician_count, 0)
+
+    def test_team_without_technicians_fails_with_a_reason(self):
+        team = self.env["helpdesk.ticket.team"].create({"name": "Empty desk"})
+        run = self.new_run(team_id=team.id)
+        run.action_queue()
+        self.run_cron()
+        self.assertEqual(run.state, "failed")
+        self.assertIn("Team Members", run.error)
+        self.assertTrue(run.message_ids.filtered(lambda m: "failed" in str(m.body)))

@@ -1,0 +1,171 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The capacity check's estimation and simulation, without the database (small cases)."""
+
+import random
+from datetime import datetime
+
+from odoo.addons.msp_service_contract.capacity import estimation, queueing, simulation
+from odoo.addons.msp_service_contract.capacity.simulation import WEEK_MINUTES, Scenario, Target
+from odoo.tests import BaseCase, tagged
+
+DAY = 24 * 60
+
+
+def office_desk(technicians, per_week, mean=45.0, weeks=4, targets=None):
+    """One priority, Monday-Friday 8:00-17:00, tickets only in those hours."""
+    shifts = simulation.weekly_shifts(range(5), 8, 17, weeks + 2)
+    shape = [0.0] * 168
+    for day in range(5):
+        for hour in range(8, 17):
+            shape[day * 24 + hour] = 1 / 45
+    return Scenario(
+        rates={"1": [per_week * share for share in shape]},
+        handling={"1": estimation.HandlingModel(mean, 1.0)},
+        shifts=[shifts] * technicians,
+        targets=targets or {"1": {"response": Target(60), "resolution": Target(240)}},
+        business_hours=shifts,
+        order=["1"],
+        warmup=WEEK_MINUTES,
+        horizon=weeks * WEEK_MINUTES,
+        drain=WEEK_MINUTES,
+    )
+
+
+@tagged("post_install", "-at_install")
+class TestCapacitySimulation(BaseCase):
+    def test_erlang_c(self):
+        """One priority, Poisson arrivals, exponential handling, three technicians always on:
+        the share answered within 10 minutes is Erlang C's P(wait <= 10 min) within 2
+        points."""
+        servers, per_hour, mean, within = 3, 6.0, 20.0, 10.0
+        scenario = Scenario(
+            rates={"1": [per_hour] * 168},
+            handling={"1": estimation.HandlingModel(mean, 1.0, kind="exponential")},
+            shifts=[[(0, 10**9)]] * servers,
+            targets={"1": {"response": Target(within, business=False)}},
+            business_hours=[],
+            order=["1"],
+            warmup=DAY,
+            horizon=5 * WEEK_MINUTES,
+            drain=DAY,
+        )
+        summary, _results = simulation.run(scenario, replications=3, seed=7)
+        expected = queueing.p_wait_within(servers, per_hour / 60, 1 / mean, within)
+        self.assertAlmostEqual(expected, 0.7304, places=3)
+        self.assertAlmostEqual(summary["1"]["response"].mean, expected, delta=0.02)
+
+    def test_more_staff_never_worse(self):
+        scenario = office_desk(2, per_week=80)
+        previous = None
+        for technicians in (2, 3, 4):
+            scenario.shifts = [scenario.shifts[0]] * technicians
+            summary, _results = simulation.run(scenario, replications=3, seed=3)
+            shares = {kind: summary["1"][kind].mean for kind in ("response", "resolution")}
+            if previous:
+                for kind, share in shares.items():
+                    self.assertGreaterEqual(share, previous[kind] - 0.005, (technicians, kind))
+            previous = shares
+        self.assertGreater(previous["response"], 0.9)
+
+    def test_seed_reproduces(self):
+        scenario = office_desk(2, per_week=60, weeks=2)
+        first = simulation.run(scenario, replications=2, seed=11)
+        again = simulation.run(scenario, replications=2, seed=11)
+        other = simulation.run(scenario, replications=2, seed=12)
+        self.assertEqual(first, again)
+        self.assertNotEqual(first[1], other[1])
+
+    def test_interval_holds_the_mean(self):
+        summary, results = simulation.run(office_desk(2, per_week=80, weeks=2), 4, seed=5)
+        estimate = summary["1"]["response"]
+        self.assertLessEqual(estimate.low, estimate.mean)
+        self.assertLessEqual(estimate.mean, estimate.high)
+        self.assertLess(estimate.low, estimate.high)
+        self.assertEqual(len(results), 4)
+
+    def test_smallest_addition(self):
+        """One technician for 80 tickets a week of 45 minutes is short; the search finds the
+        fewest added technicians that bring both targets to 90%."""
+        scenario = office_desk(1, per_week=80, weeks=2)
+        extra = scenario.shifts[0]
+        added = simulation.smallest_addition(scenario, extra, 0.9, replications=2, seed=1)
+        self.assertGreaterEqual(added, 1)
+        with_added = simulation.with_added(scenario, extra, added)
+        self.assertTrue(simulation.meets(simulation.run(with_added, 2, seed=1)[0], 0.9))
+        one_less = simulation.with_added(scenario, extra, added - 1)
+        self.assertFalse(simulation.meets(simulation.run(one_less, 2, seed=1)[0], 0.9))
+
+    def test_backlog_takes_time_and_is_not_measured(self):
+        """Tickets open when the prediction starts wait in the queue: they delay the new ones
+        but are not counted themselves."""
+        scenario = office_desk(1, per_week=20, weeks=1)
+        scenario.start = scenario.warmup
+        quiet = simulation.run(scenario, 2, seed=4)
+        scenario.backlog = [(scenario.warmup - 600, "1")] * 30
+        loaded = simulation.run(scenario, 2, seed=4)
+        self.assertGreater(loaded[1][0]["busy"], quiet[1][0]["busy"] + 20 * 45)
+        self.assertEqual(loaded[0]["1"]["response"].tickets, quiet[0]["1"]["response"].tickets)
+        self.assertLess(loaded[0]["1"]["response"].mean, quiet[0]["1"]["response"].mean)
+
+    def test_business_minutes(self):
+        clock = simulation.BusinessClock([(480, 1020), (DAY + 480, DAY + 1020)])
+        # Monday 16:00 to Tuesday 9:00: one hour on Monday, one on Tuesday
+        self.assertEqual(clock.between(960, DAY + 540), 120)
+        self.assertEqual(clock.between(0, 480), 0)
+
+
+@tagged("post_install", "-at_install")
+class TestCapacityEstimation(BaseCase):
+    def test_arrival_rates(self):
+        # 4 weeks: 40 P1 tickets on Mondays at 9, 8 P3 tickets on Tuesdays at 14
+        monday_9 = estimation.hour_of_week(datetime(2026, 11, 30, 9, 30))
+        tuesday_14 = estimation.hour_of_week(datetime(2026, 12, 1, 14, 0))
+        self.assertEqual((monday_9, tuesday_14), (9, 38))
+        model = estimation.estimate_arrivals({("1", monday_9): 40, ("3", tuesday_14): 8}, 4)
+        self.assertEqual(model.weekly, {"1": 10.0, "3": 2.0})
+        rates = model.hourly_rates()
+        self.assertAlmostEqual(sum(rates["1"]), 10.0)
+        self.assertEqual(max(range(168), key=lambda h: rates["1"][h]), monday_9)
+        # the few P3 tickets lean on the desk's shape: Monday 9:00 gets some of them
+        self.assertGreater(rates["3"][monday_9], rates["3"][3])
+        doubled = model.hourly_rates(scale=2.0, extra_weekly={"2": 5.0})
+        self.assertAlmostEqual(sum(doubled["1"]), 20.0)
+        self.assertAlmostEqual(sum(doubled["2"]), 5.0)
+
+    def test_day_to_day_variation(self):
+        shape = [1 / 168] * 168  # 10 tickets a day expected
+        steady = estimation.day_variation([10] * 28, 0, shape, 70)
+        self.assertEqual(steady, 0.0)
+        swinging = estimation.day_variation([5, 15] * 14, 0, shape, 70)
+        self.assertAlmostEqual(swinging, ((25 - 10) / 100) ** 0.5)
+        # two weeks, 20 tickets on Mondays at 9: all on the first Monday, none on the second
+        model = estimation.estimate_arrivals({("1", 9): 20}, 2, (0, [20] + [0] * 13))
+        self.assertGreater(model.day_cv, 0.5)
+
+    def test_handling_fit(self):
+        model = estimation.fit_handling([30, 60, 90, 0, None])
+        self.assertEqual(model.mean, 60)
+        self.assertAlmostEqual(model.cv, 0.5)
+        rng = random.Random(1)
+        draws = [model.sample(rng) for _ in range(4000)]
+        self.assertAlmostEqual(sum(draws) / len(draws), 60, delta=2)
+        self.assertEqual(estimation.fit_handling([]).mean, estimation.DEFAULT_HANDLING_MINUTES)
+        empirical = estimation.fit_handling([30, 60], kind="empirical")
+        self.assertIn(empirical.sample(rng), (30.0, 60.0))
+
+    def test_prospect_load(self):
+        History = estimation.CustomerHistory
+        customers = [
+            # 10 users, 20 devices, 6 months: 30 user tickets (P1), 12 device tickets (P2)
+            History(1, 10, 20, 6, {("1", "Incident", False): 30, ("2", "Hardware", True): 12}),
+            History(2, 12, 18, 6, {("1", "Incident", False): 36, ("2", "Hardware", True): 12}),
+            History(3, 500, 900, 6, {("3", "Incident", False): 9000}),
+        ]
+        like = estimation.similar_customers(customers, 11, 19, count=2)
+        self.assertEqual({c.customer_id for c in like}, {1, 2})
+        load = estimation.prospect_load(customers, users=22, devices=38, count=2)
+        # per user-month 66 / 132 = 0.5; per device-month 24 / 228
+        self.assertAlmostEqual(load["1", "Incident"], 11.0)
+        self.assertAlmostEqual(load["2", "Hardware"], 24 / 228 * 38)
+        weekly = estimation.weekly_by_priority(load)
+        self.assertAlmostEqual(weekly["1"], 11.0 / (365.25 / 12 / 7))
