@@ -10,3 +10,4 @@ from . import msp_sla_event
 from . import helpdesk_ticket
 from . import helpdesk_ticket_team
 from . import res_partner
+from . import helpdesk_ticket_stage
