@@ -15,3 +15,6 @@ from . import contract_invoicing
 from . import msp_ticket_timer
 from . import res_company
 from . import res_config_settings
+from . import vendor_register
+from . import vendor_case
+from . import vendor_resale

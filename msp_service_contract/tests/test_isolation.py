@@ -105,6 +105,7 @@ CUSTOMER_MODELS = (
     "msp.audit",
     "msp.audit.check",
     "msp.audit.finding",
+    "msp.vendor.account",
     "sale.order",
     "sale.order.line",
 )
@@ -260,6 +261,18 @@ class TestIsolation(MspContractCase):
         )
         invoice.action_post()
         invoice.message_subscribe(partner_ids=contact.ids)
+        vendor = env["res.partner"].create(
+            {"name": f"Carrier of {customer.name}", "is_company": True, "msp_vendor_kind": "isp"}
+        )
+        vendor_account = env["msp.vendor.account"].create(
+            {
+                "name": f"Fibre line of {customer.name}",
+                "partner_id": customer.id,
+                "vendor_id": vendor.id,
+                "circuit_ref": f"CIRCUIT-{customer.id}",
+                "asset_ids": [Command.set(asset.ids)],
+            }
+        )
         return {
             "account.analytic.line": timesheet,
             "account.move": invoice,
@@ -273,6 +286,7 @@ class TestIsolation(MspContractCase):
             "msp.audit": audit,
             "msp.audit.check": audit.check_line_ids,
             "msp.audit.finding": finding,
+            "msp.vendor.account": vendor_account,
             "sale.order": order,
             "sale.order.line": order.order_line,
         }
