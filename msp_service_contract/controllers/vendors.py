@@ -7,7 +7,7 @@ from odoo.http import request
 # or the notes (those fields are the MSP's staff's only, by their groups).
 PORTAL_FIELDS = (
     "name",
-    "vendor_id",
+    "vendor_name",
     "account_number",
     "circuit_ref",
     "phone_numbers",

@@ -45,6 +45,8 @@ class MspVendorAccount(models.Model):
     _description = "Vendor Account"
     _inherit = ["msp.customer.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "partner_id, vendor_id, id"
+    # found by the vendor's name and the numbers support asks for, as well as the service
+    _rec_names_search = ["name", "vendor_id.name", "account_number", "circuit_ref", "tenant_ref"]
 
     name = fields.Char(
         string="Service",
@@ -64,6 +66,8 @@ class MspVendorAccount(models.Model):
         domain="[('msp_vendor_kind', '!=', False)]",
     )
     vendor_kind = fields.Selection(related="vendor_id.msp_vendor_kind", store=True)
+    # the vendor's name for the customer's portal, whose users read no other company's contact
+    vendor_name = fields.Char(related="vendor_id.name", string="Vendor Name")
     account_number = fields.Char(tracking=True, help="The customer's account number at the vendor.")
     # The service's own numbers: what the vendor's support asks for.
     circuit_ref = fields.Char(string="Circuit ID", tracking=True)

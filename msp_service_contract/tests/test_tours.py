@@ -64,6 +64,26 @@ class MspTourCase(TourScreenshotMixin, HttpCase, MspContractCase):
             user_id=self.tour_technician.id,
         )
 
+    def make_vendor_account(self, service, kind):
+        """The customer's account with a vendor of ``kind`` (the carrier: Lumen Fibre, with
+        its escalation number)."""
+        name = {"isp": "Lumen Fibre Ltd", "registrar": "NameHarbour Registrar"}[kind]
+        vendor = self.env["res.partner"].create(
+            {"name": name, "is_company": True, "msp_vendor_kind": kind}
+        )
+        return self.env["msp.vendor.account"].create(
+            {
+                "name": service,
+                "partner_id": self.customer.id,
+                "vendor_id": vendor.id,
+                "account_number": "LF-448120",
+                "circuit_ref": "LF-ETH-0048213" if kind == "isp" else False,
+                "support_phone": "+44 800 046 0000",
+                "escalation_phone": "+44 20 7946 0123",
+                "cost": 89.0,
+            }
+        )
+
     def make_auditor(self):
         return new_test_user(
             self.env,
@@ -172,6 +192,25 @@ class TestServiceDeskTour(MspServiceDeskTourCase):
         pauses, logs time on and closes that covered ticket."""
         self.run_service_desk_tour("msp_service_desk_tour", "ticket-sla", url="/odoo", queue=True)
 
+    def test_vendor_case_tour(self):
+        """A technician opens a case with the carrier from the ticket, has its escalation
+        number as a tel: link, and puts the ticket on hold for the carrier."""
+        carrier = self.make_vendor_account("Fibre 500/500", "isp")
+        ticket = self.make_ticket(
+            name="No internet at the practice",
+            category_id=self.category_covered.id,
+            user_id=self.tour_technician.id,
+        )
+        self.start_tour(
+            f"/odoo/helpdesk.ticket/{ticket.id}", "msp_vendor_case_tour", login="msp_tour_tech"
+        )
+        case = ticket.msp_vendor_case_ids
+        self.assertEqual(case.vendor_account_id, carrier)
+        self.assertEqual(case.vendor_ref, "LF-FLT-7781203")
+        self.assertEqual(case.state, "waiting")
+        self.assertTrue(ticket.stage_id.msp_sla_third_party_wait)
+        self.assertScreenshots("vendor-case")
+
 
 @tagged("post_install", "-at_install")
 class TestServiceDeskMobileTour(MspServiceDeskTourCase):
@@ -252,6 +291,26 @@ class TestBillingTour(MspTourCase):
         self.assertEqual(period.state, "settled")
         self.assertAlmostEqual(period.balance_hours, 0)
         self.assertScreenshots("sla-compliance")
+
+    def test_vendor_renewals_tour(self):
+        """A manager lists the customer services that renew next month, with their cost."""
+        next_month = date.today().replace(day=1) + relativedelta(months=1)
+        fibre = self.make_vendor_account("Fibre 500/500", "isp")
+        fibre.write({"renewal_date": next_month + relativedelta(days=9), "notice_days": 30})
+        domain = self.make_vendor_account("Domain dentalcare.example", "registrar")
+        domain.renewal_date = next_month + relativedelta(months=2)
+        new_test_user(
+            self.env,
+            login="msp_tour_vendor_manager",
+            name="Morgan Manager",
+            groups="msp_service_contract.msp_service_contract_group_manager",
+        )
+        self.start_tour(
+            "/odoo/action-msp_service_contract.msp_vendor_account_action_renewals",
+            "msp_vendor_renewals_tour",
+            login="msp_tour_vendor_manager",
+        )
+        self.assertScreenshots("vendor-renewals")
 
 
 @tagged("post_install", "-at_install")
