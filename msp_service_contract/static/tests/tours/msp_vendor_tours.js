@@ -3,7 +3,7 @@
 // The vendor register at work. A technician, on a ticket where the customer's fibre line is
 // down, opens a case with the carrier from the ticket and has the carrier's escalation number
 // at hand (a tel: link: one tap on a phone), then puts the ticket on hold for the carrier. A
-// manager sees the customer services that renew next month.
+// manager sees the customer services that renew next month (at the end of the billing tour).
 import { registry } from "@web/core/registry";
 import { screenshot } from "@msp_service_contract/../tests/tours/tour_screenshot";
 
@@ -84,10 +84,22 @@ registry.category("web_tour.tours").add("msp_vendor_case_tour", {
     ],
 });
 
-registry.category("web_tour.tours").add("msp_vendor_renewals_tour", {
-    steps: () => [
+/** A manager opens Service Contracts > Vendors > Renewals Next Month (from the main menu of
+ * Service Contracts): the customer services that renew next month, with their cost. */
+export function managerSeesNextMonthsRenewals() {
+    return [
         {
-            content: "Renewals next month: the fibre line renews",
+            content: "Open the Vendors menu",
+            trigger: ".o_menu_sections [data-menu-xmlid='msp_service_contract.msp_service_contract_menu_vendors']",
+            run: "click",
+        },
+        {
+            content: "Renewals Next Month",
+            trigger: ".dropdown-item[data-menu-xmlid='msp_service_contract.msp_service_contract_menu_vendor_renewals']",
+            run: "click",
+        },
+        {
+            content: "The fibre line renews next month",
             trigger: ".o_list_view .o_data_row td[name='name']:contains('Fibre 500/500')",
         },
         {
@@ -99,5 +111,5 @@ registry.category("web_tour.tours").add("msp_vendor_renewals_tour", {
             trigger: ".o_list_view:not(:contains('Domain dentalcare.example')) .o_data_row td[name='notice_date']",
         },
         ...screenshot("vendor-renewals", ".o_list_view .o_data_row td[name='cost']"),
-    ],
-});
+    ];
+}
