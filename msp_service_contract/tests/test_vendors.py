@@ -12,8 +12,9 @@ from .common import MspContractCase
 
 class MspVendorCase(MspContractCase):
     """A carrier (escalation number on file) and Microsoft as vendors; the customer's fibre
-    line and its Microsoft 365 tenant as vendor accounts; a third-party wait stage. No test
-    here."""
+    line and its Microsoft 365 tenant as vendor accounts; the third-party wait stage; an SLA
+    policy that excludes third-party delays from its resolution target; a contract that
+    resells 8 Microsoft 365 licences. No test here."""
 
     @classmethod
     def setUpClass(cls):
@@ -52,10 +53,50 @@ class MspVendorCase(MspContractCase):
             }
         )
         cls.vendor_stage = cls.env.ref("msp_service_contract.helpdesk_ticket_stage_waiting_vendor")
+        cls.policy.write(
+            {
+                "pause_on_third_party": True,
+                "target_ids": [
+                    Command.create(
+                        {
+                            "priority": "1",
+                            "kind": "resolution",
+                            "duration_minutes": 8 * 60,
+                            "counting": "always",
+                        }
+                    )
+                ],
+            }
+        )
+        cls.product_m365 = cls.env["product.product"].create(
+            {"name": "Microsoft 365 Business Premium", "type": "service"}
+        )
+        cls.contract = cls.make_contract(start=date(2026, 9, 1))
+        cls.contract.write(
+            {
+                "contract_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": cls.product_m365.id,
+                            "name": "Microsoft 365 Business Premium",
+                            "quantity": 8,
+                            "price_unit": 22.0,
+                            "msp_vendor_account_id": cls.m365.id,
+                            "msp_vendor_cost": 17.5,
+                            "date_start": date(2026, 9, 1),
+                            "recurring_next_date": date(2026, 9, 1),
+                        }
+                    )
+                ]
+            }
+        )
+        cls.resold = cls.contract.contract_line_ids.filtered("msp_vendor_account_id")
 
 
 @tagged("post_install", "-at_install")
-class TestVendorRegister(MspVendorCase):
+class TestVendors(MspVendorCase):
+    """The register, vendor cases on tickets and resold vendor services."""
+
     def test_account_belongs_to_the_customer_and_computes_its_notice_date(self):
         self.assertEqual(self.fibre.partner_id, self.customer)
         self.assertEqual(self.fibre.notice_date, date(2026, 9, 15))
@@ -115,29 +156,6 @@ class TestVendorRegister(MspVendorCase):
             [("partner_id", "=", self.customer.id)], ["partner_id"], ["cost:sum"]
         )
         self.assertEqual(group["cost:sum"], 229.0)
-
-
-@tagged("post_install", "-at_install")
-class TestVendorCases(MspVendorCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.policy.write(
-            {
-                "pause_on_third_party": True,
-                "target_ids": [
-                    Command.create(
-                        {
-                            "priority": "1",
-                            "kind": "resolution",
-                            "duration_minutes": 8 * 60,
-                            "counting": "always",
-                        }
-                    )
-                ],
-            }
-        )
-        cls.contract = cls.make_contract(start=date(2026, 9, 1))
 
     def open_case(self, ticket, account, ref):
         return (
@@ -211,36 +229,6 @@ class TestVendorCases(MspVendorCase):
         )
         self.assertIn("Time waiting on vendors", html.decode())
         self.assertIn("24.00", html.decode())
-
-
-@tagged("post_install", "-at_install")
-class TestVendorResale(MspVendorCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.product_m365 = cls.env["product.product"].create(
-            {"name": "Microsoft 365 Business Premium", "type": "service"}
-        )
-        cls.contract = cls.make_contract(start=date(2026, 9, 1))
-        cls.contract.write(
-            {
-                "contract_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": cls.product_m365.id,
-                            "name": "Microsoft 365 Business Premium",
-                            "quantity": 8,
-                            "price_unit": 22.0,
-                            "msp_vendor_account_id": cls.m365.id,
-                            "msp_vendor_cost": 17.5,
-                            "date_start": date(2026, 9, 1),
-                            "recurring_next_date": date(2026, 9, 1),
-                        }
-                    )
-                ]
-            }
-        )
-        cls.resold = cls.contract.contract_line_ids.filtered("msp_vendor_account_id")
 
     def bill(self, price, day, link=True):
         line = {"product_id": self.product_m365.id, "quantity": 8, "price_unit": price}
