@@ -27,21 +27,7 @@ class MspTourCase(TourScreenshotMixin, HttpCase, MspContractCase):
             {"name": "Waiting for customer", "sequence": 3, "closed": False, "fold": False}
         )
         cls.done_stage = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
-        cls.policy.write(
-            {
-                "pause_stage_ids": [Command.set(cls.waiting_stage.ids)],
-                "target_ids": [
-                    Command.create(
-                        {
-                            "priority": "1",
-                            "kind": "resolution",
-                            "duration_minutes": 8 * 60,
-                            "counting": "always",
-                        }
-                    )
-                ],
-            }
-        )
+        cls.add_resolution_target(pause_stage_ids=[Command.set(cls.waiting_stage.ids)])
         cls.user_a.email = "ada@dental.example"
         cls.tour_technician = new_test_user(
             cls.env,

@@ -53,21 +53,7 @@ class MspVendorCase(MspContractCase):
             }
         )
         cls.vendor_stage = cls.env.ref("msp_service_contract.helpdesk_ticket_stage_waiting_vendor")
-        cls.policy.write(
-            {
-                "pause_on_third_party": True,
-                "target_ids": [
-                    Command.create(
-                        {
-                            "priority": "1",
-                            "kind": "resolution",
-                            "duration_minutes": 8 * 60,
-                            "counting": "always",
-                        }
-                    )
-                ],
-            }
-        )
+        cls.add_resolution_target(pause_on_third_party=True)
         cls.product_m365 = cls.env["product.product"].create(
             {"name": "Microsoft 365 Business Premium", "type": "service"}
         )

@@ -43,6 +43,11 @@ registry.category("web_tour.tours").add("msp_vendor_case_tour", {
             run: "edit LF-FLT-7781203",
         },
         {
+            content: "Leave the field (closes any suggestion list left open)",
+            trigger: ".modal .modal-title",
+            run: "click",
+        },
+        {
             content: "The circuit ID to quote is shown",
             trigger: ".modal .o_field_widget[name='circuit_ref']:contains('LF-ETH-0048213')",
         },
