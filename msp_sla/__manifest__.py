@@ -19,6 +19,7 @@
         "views/msp_sla_policy_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_team_views.xml",
+        "views/helpdesk_ticket_stage_views.xml",
         "views/res_partner_views.xml",
         "views/helpdesk_ticket_portal_templates.xml",
         "views/msp_sla_report_views.xml",

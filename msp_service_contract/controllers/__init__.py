@@ -1,2 +1,3 @@
 from . import portal
 from . import expiry_portal
+from . import vendors

@@ -22,3 +22,6 @@ from . import res_config_settings
 from . import after_hours
 from . import msp_capacity_run
 from . import msp_capacity_entry_points
+from . import vendor_register
+from . import vendor_case
+from . import vendor_resale

@@ -171,6 +171,7 @@ LIMITS = {
         "specific_price": PRICE,
         "discount": PERCENT,
         "msp_renewal_price_unit": PRICE,
+        "msp_vendor_cost": PRICE,
         "name": TEXT,
     },
     "msp.service.plan": {

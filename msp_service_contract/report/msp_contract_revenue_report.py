@@ -74,7 +74,8 @@ class MspContractMrrReport(models.Model):
 class MspContractProfitReport(models.Model):
     """Contract profitability by month: the contract's invoiced revenue (recurring lines,
     overage, billable work, credits) against the cost of the time logged on its tickets, at
-    the employees' hourly cost."""
+    the employees' hourly cost, and the vendors' cost of the services it resells (the unit
+    cost each invoice line kept when it was invoiced)."""
 
     _name = "msp.contract.profit.report"
     _description = "Service Contract Profitability"
@@ -87,6 +88,8 @@ class MspContractProfitReport(models.Model):
             "msp_contract_id",
             "price_subtotal",
             "display_type",
+            "quantity",
+            "msp_vendor_cost",
         ],
         "account.analytic.line": ["msp_ticket_id", "date", "amount", "unit_amount"],
         "helpdesk.ticket": ["msp_contract_id"],
@@ -101,6 +104,7 @@ class MspContractProfitReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     revenue = fields.Float(readonly=True, aggregator="sum")
     cost = fields.Float(readonly=True, aggregator="sum")
+    vendor_cost = fields.Float(string="Vendor Costs", readonly=True, aggregator="sum")
     margin = fields.Float(readonly=True, aggregator="sum")
     hours = fields.Float(string="Hours Logged", readonly=True, aggregator="sum")
 
@@ -114,7 +118,9 @@ class MspContractProfitReport(models.Model):
                     SELECT c.id AS contract_id,
                            date_trunc('month', am.invoice_date)::date AS month,
                            SUM(CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
-                               * aml.price_subtotal) AS revenue
+                               * aml.price_subtotal) AS revenue,
+                           SUM(CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
+                               * aml.quantity * COALESCE(aml.msp_vendor_cost, 0)) AS vendor_cost
                       FROM account_move_line aml
                       JOIN account_move am ON am.id = aml.move_id
                       LEFT JOIN contract_line cl ON cl.id = aml.contract_line_id
@@ -137,8 +143,10 @@ class MspContractProfitReport(models.Model):
                        k.month, k.contract_id, c.msp_plan_id AS plan_id,
                        c.commercial_partner_id AS partner_id, c.company_id,
                        COALESCE(r.revenue, 0) AS revenue,
-                       COALESCE(x.cost, 0) AS cost,
-                       COALESCE(r.revenue, 0) - COALESCE(x.cost, 0) AS margin,
+                       COALESCE(x.cost, 0) + COALESCE(r.vendor_cost, 0) AS cost,
+                       COALESCE(r.vendor_cost, 0) AS vendor_cost,
+                       COALESCE(r.revenue, 0) - COALESCE(x.cost, 0)
+                           - COALESCE(r.vendor_cost, 0) AS margin,
                        COALESCE(x.hours, 0) AS hours
                   FROM (SELECT contract_id, month FROM revenue
                         UNION SELECT contract_id, month FROM costs) k

@@ -28,3 +28,4 @@ from . import test_after_hours
 from . import test_expiry_watch
 from . import test_capacity_model
 from . import test_capacity
+from . import test_vendors

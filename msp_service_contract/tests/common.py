@@ -134,6 +134,26 @@ class MspContractCase(TransactionCase):
         cls.project = cls.env.ref("msp_service_contract.project_managed_services")
 
     @classmethod
+    def add_resolution_target(cls, **policy_vals):
+        """Give the contract's policy a P1 resolution target of 8 hours round the clock, and
+        ``policy_vals``."""
+        cls.policy.write(
+            {
+                "target_ids": [
+                    Command.create(
+                        {
+                            "priority": "1",
+                            "kind": "resolution",
+                            "duration_minutes": 8 * 60,
+                            "counting": "always",
+                        }
+                    )
+                ],
+                **policy_vals,
+            }
+        )
+
+    @classmethod
     def price_proposals(cls):
         """Audit proposals price workstations at 35 and users at 20 a month (the products'
         list prices), through this company's pricing table."""

@@ -61,3 +61,23 @@ class TestDemoStory(TransactionCase):
         self.assertEqual(deco.msp_renewal_state, "renewal_due")
         self.assertEqual(deco.activity_ids.user_id, deco.user_id)
         self.assertTrue(deco.msp_renewal_actionable)
+
+    def test_northwind_vendors_tell_the_intermediary_story(self):
+        """Northwind's carrier (circuit ID, escalation number), registrar and resold
+        Microsoft 365 tenant; its line is down and the ticket waits on the carrier."""
+        fibre = self.env.ref("msp_service_contract.demo_vendor_account_fibre")
+        self.assertEqual(fibre.vendor_id.msp_vendor_kind, "isp")
+        self.assertTrue(fibre.circuit_ref and fibre.escalation_phone)
+        next_month = date.today().replace(day=1) + relativedelta(months=1)
+        self.assertEqual(fibre.renewal_date.replace(day=1), next_month, "renews next month")
+        domain = self.env.ref("msp_service_contract.demo_vendor_account_domain")
+        self.assertEqual(domain.vendor_id.msp_vendor_kind, "registrar")
+        m365 = self.env.ref("msp_service_contract.demo_vendor_account_m365")
+        resold = self.env["contract.line"].search([("msp_vendor_account_id", "=", m365.id)])
+        self.assertEqual(resold.contract_id.partner_id, fibre.partner_id)
+        self.assertAlmostEqual(resold.msp_vendor_cost, 18.1, msg="set by Microsoft's bill")
+        self.assertGreater(resold.contract_id.msp_resale_margin, 0)
+        case = self.env.ref("msp_service_contract.demo_vendor_case_fibre")
+        self.assertEqual(case.state, "waiting")
+        pause = case.ticket_id.msp_sla_event_ids.filtered(lambda e: e.event_type == "pause")
+        self.assertEqual(pause.details, "waiting on vendor Lumen Fibre Ltd (LF-FLT-7781203)")

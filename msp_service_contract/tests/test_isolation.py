@@ -106,6 +106,7 @@ CUSTOMER_MODELS = (
     "msp.audit.check",
     "msp.audit.finding",
     "msp.expiry.item",
+    "msp.vendor.account",
     "sale.order",
     "sale.order.line",
 )
@@ -269,6 +270,18 @@ class TestIsolation(MspContractCase):
                 "expiry_date": date(2027, 3, 1),
             }
         )
+        vendor = env["res.partner"].create(
+            {"name": f"Carrier of {customer.name}", "is_company": True, "msp_vendor_kind": "isp"}
+        )
+        vendor_account = env["msp.vendor.account"].create(
+            {
+                "name": f"Fibre line of {customer.name}",
+                "partner_id": customer.id,
+                "vendor_id": vendor.id,
+                "circuit_ref": f"CIRCUIT-{customer.id}",
+                "asset_ids": [Command.set(asset.ids)],
+            }
+        )
         return {
             "account.analytic.line": timesheet,
             "account.move": invoice,
@@ -283,6 +296,7 @@ class TestIsolation(MspContractCase):
             "msp.audit.check": audit.check_line_ids,
             "msp.audit.finding": finding,
             "msp.expiry.item": expiry,
+            "msp.vendor.account": vendor_account,
             "sale.order": order,
             "sale.order.line": order.order_line,
         }

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import MspContractCase
@@ -151,3 +153,49 @@ class TestContractPortal(HttpCase, MspContractCase):
         self.mine.user_id = self.technician
         page = self.url_open(f"/my/contracts/{self.mine.id}").text
         self.assertIn(self.technician.name, self.contact_block(page))
+
+    def test_vendor_accounts_page_shows_own_providers_and_renewals_never_costs(self):
+        today = date.today()
+        Partner = self.env["res.partner"]
+        carrier = Partner.create({"name": "Lumen Fibre Ltd", "msp_vendor_kind": "isp"})
+        registrar = Partner.create({"name": "NameHarbour", "msp_vendor_kind": "registrar"})
+        Account = self.env["msp.vendor.account"]
+        Account.create(
+            [
+                {
+                    "name": "Fibre 500/500",
+                    "partner_id": self.customer.id,
+                    "vendor_id": carrier.id,
+                    "circuit_ref": "LF-ETH-0048213",
+                    "support_phone": "+44 800 046 0000",
+                    "renewal_date": today + relativedelta(days=20),
+                    "cost": 89.25,
+                    "credentials_location": "Vault: Customers/Dental/Lumen",
+                },
+                {
+                    "name": "Domain dental.example",
+                    "partner_id": self.customer.id,
+                    "vendor_id": registrar.id,
+                    "renewal_date": today + relativedelta(months=8),
+                },
+                {
+                    "name": "Rival secret line",
+                    "partner_id": self.other.id,
+                    "vendor_id": carrier.id,
+                },
+            ]
+        )
+        self.authenticate("portal_dental", "portal_dental")
+        home = self.url_open("/my")
+        self.assertIn("/my/vendors", home.text)
+        page = self.url_open("/my/vendors")
+        self.assertEqual(page.status_code, 200)
+        text = page.text
+        renewals = text[text.index("msp_vendor_renewals") : text.index("All providers")]
+        self.assertIn("Fibre 500/500", renewals, "renews within three months")
+        self.assertNotIn("dental.example", renewals, "renews in eight months")
+        self.assertIn("LF-ETH-0048213", text)
+        self.assertIn('href="tel:+448000460000"', text)
+        self.assertIn("Domain dental.example", text)
+        for hidden in ("Rival secret line", "89.25", "89,25", "Vault:"):
+            self.assertNotIn(hidden, text)

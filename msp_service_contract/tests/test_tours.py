@@ -27,21 +27,7 @@ class MspTourCase(TourScreenshotMixin, HttpCase, MspContractCase):
             {"name": "Waiting for customer", "sequence": 3, "closed": False, "fold": False}
         )
         cls.done_stage = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
-        cls.policy.write(
-            {
-                "pause_stage_ids": [Command.set(cls.waiting_stage.ids)],
-                "target_ids": [
-                    Command.create(
-                        {
-                            "priority": "1",
-                            "kind": "resolution",
-                            "duration_minutes": 8 * 60,
-                            "counting": "always",
-                        }
-                    )
-                ],
-            }
-        )
+        cls.add_resolution_target(pause_stage_ids=[Command.set(cls.waiting_stage.ids)])
         cls.user_a.email = "ada@dental.example"
         cls.tour_technician = new_test_user(
             cls.env,
@@ -62,6 +48,26 @@ class MspTourCase(TourScreenshotMixin, HttpCase, MspContractCase):
             msp_asset_id=self.ws1.id,
             category_id=self.category_covered.id,
             user_id=self.tour_technician.id,
+        )
+
+    def make_vendor_account(self, service, kind):
+        """The customer's account with a vendor of ``kind`` (the carrier: Lumen Fibre, with
+        its escalation number)."""
+        name = {"isp": "Lumen Fibre Ltd", "registrar": "NameHarbour Registrar"}[kind]
+        vendor = self.env["res.partner"].create(
+            {"name": name, "is_company": True, "msp_vendor_kind": kind}
+        )
+        return self.env["msp.vendor.account"].create(
+            {
+                "name": service,
+                "partner_id": self.customer.id,
+                "vendor_id": vendor.id,
+                "account_number": "LF-448120",
+                "circuit_ref": "LF-ETH-0048213" if kind == "isp" else False,
+                "support_phone": "+44 800 046 0000",
+                "escalation_phone": "+44 20 7946 0123",
+                "cost": 89.0,
+            }
         )
 
     def make_auditor(self):
@@ -172,6 +178,25 @@ class TestServiceDeskTour(MspServiceDeskTourCase):
         pauses, logs time on and closes that covered ticket."""
         self.run_service_desk_tour("msp_service_desk_tour", "ticket-sla", url="/odoo", queue=True)
 
+    def test_vendor_case_tour(self):
+        """A technician opens a case with the carrier from the ticket, has its escalation
+        number as a tel: link, and puts the ticket on hold for the carrier."""
+        carrier = self.make_vendor_account("Fibre 500/500", "isp")
+        ticket = self.make_ticket(
+            name="No internet at the practice",
+            category_id=self.category_covered.id,
+            user_id=self.tour_technician.id,
+        )
+        self.start_tour(
+            f"/odoo/helpdesk.ticket/{ticket.id}", "msp_vendor_case_tour", login="msp_tour_tech"
+        )
+        case = ticket.msp_vendor_case_ids
+        self.assertEqual(case.vendor_account_id, carrier)
+        self.assertEqual(case.vendor_ref, "LF-FLT-7781203")
+        self.assertEqual(case.state, "waiting")
+        self.assertTrue(ticket.stage_id.msp_sla_third_party_wait)
+        self.assertScreenshots("vendor-case")
+
 
 @tagged("post_install", "-at_install")
 class TestServiceDeskMobileTour(MspServiceDeskTourCase):
@@ -261,7 +286,8 @@ class TestServiceDeskMobileTour(MspServiceDeskTourCase):
 @tagged("post_install", "-at_install")
 class TestBillingTour(MspTourCase):
     def test_billing_tour(self):
-        """A manager invoices the contract: fees, last month's overage and SLA credit."""
+        """A manager invoices the contract: fees, last month's overage and SLA credit; then
+        renews and declines renewals, and lists the vendor services renewing next month."""
         this_month = date.today().replace(day=1)
         last_month = this_month - relativedelta(months=1)
         contract = self.make_contract(start=last_month)
@@ -292,6 +318,13 @@ class TestBillingTour(MspTourCase):
             )
             for name in ("Harbour Optics", "Closing Clinic")
         )
+
+        # Next month's renewals: the fibre line; the domain renews later.
+        next_month = this_month + relativedelta(months=1)
+        fibre = self.make_vendor_account("Fibre 500/500", "isp")
+        fibre.write({"renewal_date": next_month + relativedelta(days=9), "notice_days": 30})
+        domain = self.make_vendor_account("Domain dentalcare.example", "registrar")
+        domain.renewal_date = next_month + relativedelta(months=2)
 
         self.start_tour(
             "/odoo/action-msp_service_contract.msp_service_contract_action",
@@ -324,7 +357,7 @@ class TestBillingTour(MspTourCase):
         period = contract.msp_hours_period_ids.filtered(lambda p: p.date_start == last_month)
         self.assertEqual(period.state, "settled")
         self.assertAlmostEqual(period.balance_hours, 0)
-        self.assertScreenshots("sla-compliance")
+        self.assertScreenshots("sla-compliance", "vendor-renewals")
 
 
 @tagged("post_install", "-at_install")

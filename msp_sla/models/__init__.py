@@ -14,3 +14,4 @@ from . import msp_oncall_schedule
 from . import msp_oncall_escalation
 from . import msp_page_incident
 from . import helpdesk_ticket_paging
+from . import helpdesk_ticket_stage

@@ -22,6 +22,8 @@ MAX_ID = 2**31 - 1
 TEXT_TYPES = ("char", "text", "html")
 # The absolute deadline next to the time left: weekday, day, month, time (babel pattern).
 DEADLINE_FORMAT = "EEE d MMM HH:mm"
+# The kinds of clock a ticket runs, in the order they start.
+PAUSABLE_KINDS = ("response", "plan", "resolution")
 
 
 class HelpdeskTicket(models.Model):
@@ -373,10 +375,33 @@ class HelpdeskTicket(models.Model):
         return self.env["msp.sla.policy"]._msp_sla_config(policy.id) if policy else None
 
     def _msp_sla_is_pause_stage(self, stage=None, policy=None):
+        """Whether ``stage`` (default: the ticket's) pauses all the clocks of ``policy``."""
         self.ensure_one()
         stage = self.stage_id if stage is None else stage
         config = self._msp_sla_config(policy)
         return bool(config) and stage.id in config.pause_stage_ids
+
+    def _msp_sla_paused_kinds(self, stage=None, policy=None):
+        """The target kinds whose clocks ``stage`` (default: the ticket's) pauses under
+        ``policy`` (default: the ticket's): all of them in a pause stage; the resolution in
+        a third-party wait stage when the policy excludes third-party delays."""
+        self.ensure_one()
+        stage = self.stage_id if stage is None else stage
+        if self._msp_sla_is_pause_stage(stage, policy):
+            return frozenset(PAUSABLE_KINDS)
+        config = self._msp_sla_config(policy)
+        if config and config.pause_on_third_party and stage.msp_sla_third_party_wait:
+            return frozenset(("resolution",))
+        return frozenset()
+
+    def _msp_sla_pause_reason(self, stage=None):
+        """Why the ticket's clocks pause in ``stage`` (default: the ticket's), for the SLA
+        ledger. Modules that know whom a third-party wait is for say so here."""
+        self.ensure_one()
+        stage = self.stage_id if stage is None else stage
+        if stage.msp_sla_third_party_wait:
+            return self.env._("waiting on a third party (stage %(stage)s)", stage=stage.name)
+        return self.env._("stage %(stage)s", stage=stage.name)
 
     def _msp_sla_start(self):
         """Start the clocks of new tickets: one create for all clocks, one for the ledger."""
@@ -393,12 +418,14 @@ class HelpdeskTicket(models.Model):
                     )
                 )
                 continue
-            paused = ticket._msp_sla_is_pause_stage()
-            for kind in ("response", "plan", "resolution"):
+            paused = ticket._msp_sla_paused_kinds()
+            for kind in PAUSABLE_KINDS:
                 target = config.targets.get((ticket.priority, kind))
                 if target:
                     clock_vals.append(
-                        Clock._prepare_start_values(ticket, config, target, now, paused, memo)
+                        Clock._prepare_start_values(
+                            ticket, config, target, now, kind in paused, memo
+                        )
                     )
         clocks = Clock.create(clock_vals)
         events += [clock._event("start", now) for clock in clocks]
@@ -430,21 +457,26 @@ class HelpdeskTicket(models.Model):
                     )
                 retarget |= ticket._msp_sla_clocks()
                 new_kinds |= ticket
-            was_paused = ticket._msp_sla_is_pause_stage(old_stage, old_policy)
-            is_paused = ticket._msp_sla_is_pause_stage()
+            was_paused = ticket._msp_sla_paused_kinds(old_stage, old_policy)
+            is_paused = ticket._msp_sla_paused_kinds()
             clocks = ticket._msp_sla_clocks()
             if ticket.closed and not old_stage.closed:
                 events += clocks._msp_reach(now, self.env._("ticket closed"))
             elif old_stage.closed and not ticket.closed:
                 events += clocks.filtered(lambda c: c.kind == "resolution")._msp_reopen(
-                    now, memo, is_paused
+                    now, memo, "resolution" in is_paused
                 )
-            elif is_paused and not was_paused:
-                events += clocks.filtered(lambda c: c.state in ("running", "breached"))._msp_pause(
-                    now
+            elif is_paused != was_paused:
+                to_pause = clocks.filtered(
+                    lambda c, new=is_paused, old=was_paused: (
+                        c.kind in new - old and c.state in ("running", "breached")
+                    )
                 )
-            elif was_paused and not is_paused:
-                events += clocks._msp_resume(now, memo)
+                if to_pause:
+                    events += to_pause._msp_pause(now, ticket._msp_sla_pause_reason())
+                events += clocks.filtered(
+                    lambda c, new=is_paused, old=was_paused: c.kind in old - new
+                )._msp_resume(now, memo)
         if retarget:
             events += retarget._msp_retarget(now, memo, self.env._("policy or priority"))
         events += new_kinds._msp_sla_add_missing_clocks(now, memo)
@@ -460,12 +492,13 @@ class HelpdeskTicket(models.Model):
             live = set(
                 ticket._msp_sla_clocks().filtered(lambda c: c.state != "cancelled").mapped("kind")
             )
-            for kind in ("response", "plan", "resolution"):
+            paused = ticket._msp_sla_paused_kinds()
+            for kind in PAUSABLE_KINDS:
                 target = config.targets.get((ticket.priority, kind))
                 if target and kind not in live:
                     vals_list.append(
                         Clock._prepare_start_values(
-                            ticket, config, target, now, ticket._msp_sla_is_pause_stage(), memo
+                            ticket, config, target, now, kind in paused, memo
                         )
                     )
         return [clock._event("start", now) for clock in Clock.create(vals_list)]

@@ -204,7 +204,9 @@ class MspSlaClock(models.Model):
         self.ensure_one()
         return self.consumed_minutes + self._elapsed(self.segment_start, now)
 
-    def _msp_pause(self, now):
+    def _msp_pause(self, now, reason=None):
+        """Pause these clocks at ``now``; ``reason`` (why, e.g. the stage or whom the ticket
+        waits for) goes to the ledger's pause lines."""
         events = []
         for clock in self.filtered(lambda c: c.segment_start):
             consumed = clock._close_segment(now)
@@ -226,7 +228,7 @@ class MspSlaClock(models.Model):
                     )
                     events.append(clock._event("breach", clock.deadline or now))
             clock.write(vals)
-            events.append(clock._event("pause", now))
+            events.append(clock._event("pause", now, reason))
         return events
 
     def _msp_resume(self, now, memo):

@@ -8,7 +8,8 @@ from odoo.exceptions import ValidationError
 # What the engine needs of a policy, cached per policy (see _msp_sla_config).
 # targets: {(priority, kind): TargetConfig}
 PolicyConfig = namedtuple(
-    "PolicyConfig", "policy_id calendar_id at_risk_threshold pause_stage_ids targets"
+    "PolicyConfig",
+    "policy_id calendar_id at_risk_threshold pause_stage_ids pause_on_third_party targets",
 )
 TargetConfig = namedtuple("TargetConfig", "target_id priority kind duration_minutes counting")
 
@@ -47,6 +48,14 @@ class MspSlaPolicy(models.Model):
         string="Pause Stages",
         help="While a ticket is in one of these stages (e.g. Waiting for customer) its clocks "
         "are paused; the paused time extends the deadline.",
+    )
+    pause_on_third_party = fields.Boolean(
+        string="Pause Resolution on Third-Party Wait",
+        tracking=True,
+        help="While a ticket is in a stage marked as a third-party wait (e.g. Waiting on "
+        "vendor), its resolution clock is paused: the contract excludes delays of the "
+        "customer's other suppliers. The response and plan clocks keep running. The SLA "
+        "ledger says whom the ticket waited for.",
     )
     at_risk_threshold = fields.Integer(
         string="At Risk at (%)",
@@ -107,6 +116,7 @@ class MspSlaPolicy(models.Model):
             policy.calendar_id.id,
             policy.at_risk_threshold,
             frozenset(policy.pause_stage_ids.ids),
+            policy.pause_on_third_party,
             MappingProxyType(targets),
         )
 

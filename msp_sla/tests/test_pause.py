@@ -98,3 +98,41 @@ class TestSlaPause(MspSlaCase):
         self.assertEqual(set(ticket.msp_sla_clock_ids.mapped("state")), {"paused"})
         self.move(ticket, self.stage_progress, local(2026, 11, 25, 10, 0))
         self.assertEqual(self.clock(ticket, "response").deadline, local(2026, 11, 25, 15, 0))
+
+    def test_third_party_wait_pauses_the_resolution_only_when_the_policy_says_so(self):
+        vendor_wait = self.env["helpdesk.ticket.stage"].create(
+            {"name": "SLA Waiting on vendor", "sequence": 3, "msp_sla_third_party_wait": True}
+        )
+        # Not excluded by the policy: waiting on a vendor is the MSP's time.
+        ticket = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)
+        self.move(ticket, vendor_wait, local(2026, 11, 25, 10, 0))
+        self.assertEqual(set(ticket.msp_sla_clock_ids.mapped("state")), {"running"})
+        self.assertFalse(self.events(ticket, "pause"))
+
+        # Excluded: the resolution clock pauses, the response clock keeps running.
+        self.policy.pause_on_third_party = True
+        ticket = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3)
+        self.move(ticket, vendor_wait, local(2026, 11, 25, 10, 0))
+        self.assertEqual(self.clock(ticket, "resolution").state, "paused")
+        self.assertEqual(self.clock(ticket, "response").state, "running")
+        pause = self.events(ticket, "pause")
+        self.assertEqual(pause.clock_id, self.clock(ticket, "resolution"))
+        self.assertEqual(pause.details, "waiting on a third party (stage SLA Waiting on vendor)")
+
+        # From the vendor wait to the customer wait: the response pauses too, the
+        # resolution stays paused; back to work, both resume.
+        self.move(ticket, self.stage_waiting, local(2026, 11, 25, 11, 0))
+        self.assertEqual(self.clock(ticket, "response").state, "paused")
+        self.assertEqual(
+            self.events(ticket, "pause").mapped("details")[0], "stage SLA Waiting for customer"
+        )
+        self.move(ticket, self.stage_progress, local(2026, 11, 25, 14, 0))
+        self.assertEqual(set(ticket.msp_sla_clock_ids.mapped("state")), {"running"})
+        # Paused 10:00-14:00 = 3 business hours (lunch excluded), 1 hour counted.
+        self.assertEqual(self.clock(ticket, "resolution").paused_minutes, 180)
+        self.assertEqual(self.clock(ticket, "resolution").deadline, local(2026, 11, 26, 11, 0))
+
+        # A ticket created in the vendor wait starts with its resolution clock paused.
+        ticket = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P3, stage_id=vendor_wait.id)
+        self.assertEqual(self.clock(ticket, "resolution").state, "paused")
+        self.assertEqual(self.clock(ticket, "response").state, "running")

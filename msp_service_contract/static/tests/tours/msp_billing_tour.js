@@ -4,9 +4,11 @@
 // of the month just settled and its SLA service credit are on it. Then the SLA compliance
 // report shows the customer's breach behind that credit. Then the renewals due: one renewed
 // now after the price preview (3 clicks from the contract list), one not renewed, with a reason.
+// Last, the customer services that renew next month (Vendors > Renewals Next Month).
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 import { screenshot } from "@msp_service_contract/../tests/tours/tour_screenshot";
+import { managerSeesNextMonthsRenewals } from "@msp_service_contract/../tests/tours/msp_vendor_tours";
 
 const CONTRACT = "Business - Dental Care Ltd";
 const LINES = ".o_field_widget[name='invoice_line_ids'] .o_data_row";
@@ -193,5 +195,6 @@ registry.category("web_tour.tours").add("msp_billing_tour", {
             content: "And on the contract",
             trigger: ".o_form_view .o_field_widget[name='msp_no_renewal_reason']:contains('Hired their own IT person')",
         },
+        ...managerSeesNextMonthsRenewals(),
     ],
 });
