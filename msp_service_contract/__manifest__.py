@@ -37,6 +37,7 @@
         "views/vendor_case_views.xml",
         "views/vendor_resale_views.xml",
         "views/vendor_portal_templates.xml",
+        "views/vendor_expiry_views.xml",
         "report/report_monthly_service.xml",
         "report/report_monthly_service_vendors.xml",
         "views/msp_capacity_views.xml",

@@ -25,3 +25,4 @@ from . import msp_capacity_entry_points
 from . import vendor_register
 from . import vendor_case
 from . import vendor_resale
+from . import vendor_expiry

@@ -29,3 +29,4 @@ from . import test_expiry_watch
 from . import test_capacity_model
 from . import test_capacity
 from . import test_vendors
+from . import test_vendor_expiry
