@@ -2,6 +2,8 @@
 # (virtualenv, Python packages, PostgreSQL, Chromium, databases); see docs/installation.md.
 #
 #   make run                 Odoo 19 with the three addons on demo data at http://127.0.0.1:8069
+#   make run-prod            the same as production runs it: workers, cron workers, limits (docs/deployment.md);
+#                            ARGS="--workers 4 --replica", ARGS=--stop
 #   make test                a fresh database, then every test (browser tours included)
 #   make test T=msp_sla      only one addon's tests (any pytest path or arguments in T)
 #   make test COV=1          the same with a coverage report
@@ -11,19 +13,23 @@
 #   make bench-sla           msp_sla against helpdesk_mgmt and OCA helpdesk_mgmt_sla (figures)
 #   make bench-audit         time msp_it_audit's Nmap import (1,000 and 5,000 generated hosts)
 #   make bench-contract      contract invoicing: OCA contract's cron against msp_service_contract
+#   make bench-load          a working day under load with locust, at 1, 2 and 4 workers
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 T ?=
 COV ?=
 
-.PHONY: help run test lint clean-db screenshots bench-sla bench-audit bench-contract
+.PHONY: help run run-prod test lint clean-db screenshots bench-sla bench-audit bench-contract bench-load
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
 
 run:
 	@tools/run.sh
+
+run-prod:
+	@tools/run-prod.sh $(ARGS)
 
 test:
 	@tools/test.sh $(if $(COV),--cov --cov-report=term) $(T)
@@ -32,7 +38,7 @@ lint:
 	@tools/lint.sh
 
 clean-db:
-	@for db in $$(psql -d postgres -Atqc "select datname from pg_database where datname like 'msp_test_%' or datname like 'msp_runcheck_%' or datname like 'msp-%'"); do \
+	@for db in $$(psql -d postgres -Atqc "select datname from pg_database where datname like 'msp_test_%' or datname like 'msp_runcheck_%' or datname like 'msp_restore_%' or datname like 'msp-%'"); do \
 		echo "dropping $$db"; dropdb "$$db"; done
 
 screenshots:
@@ -46,3 +52,6 @@ bench-sla:
 
 bench-contract:
 	@bench/bench-contract.sh
+
+bench-load:
+	@bench/bench-load.sh
