@@ -54,6 +54,10 @@ class WebUser(HttpUser):
             return reply["result"]
 
     def login(self, account, name):
+        if account.get("session"):
+            # logged in once before the load (bench_load.open_sessions)
+            self.client.cookies.set("session_id", account["session"])
+            return account["uid"]
         result = self.json_rpc(
             "/web/session/authenticate",
             {"db": DB, "login": account["login"], "password": account["password"]},
