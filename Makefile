@@ -2,6 +2,8 @@
 # (virtualenv, Python packages, PostgreSQL, Chromium, databases); see docs/installation.md.
 #
 #   make run                 Odoo 19 with the three addons on demo data at http://127.0.0.1:8069
+#   make run-prod            the same as production runs it: workers, cron workers, limits (docs/deployment.md);
+#                            ARGS="--workers 4 --replica", ARGS=--stop
 #   make test                a fresh database, then every test (browser tours included)
 #   make test T=msp_sla      only one addon's tests (any pytest path or arguments in T)
 #   make test COV=1          the same with a coverage report
@@ -14,19 +16,23 @@
 #   make bench-paging        the paging scan (100,000 closed incidents) and a P1's time to its first page
 #   make bench-vendors       the expiry watch: daily action over 10,000 items, 1,000 TLS lookups
 #   make bench-capacity      the capacity check's backtest (SLA engine) and its speed
+#   make bench-load          a working day under load with locust, at 1, 2 and 4 workers
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 T ?=
 COV ?=
 
-.PHONY: help run test lint clean-db screenshots bench-sla bench-audit bench-contract bench-paging bench-vendors bench-capacity
+.PHONY: help run test lint clean-db screenshots bench-sla bench-audit bench-contract bench-paging bench-vendors bench-capacity run-prod bench-load
 
 help:
 	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile
 
 run:
 	@tools/run.sh
+
+run-prod:
+	@tools/run-prod.sh $(ARGS)
 
 test:
 	@tools/test.sh $(if $(COV),--cov --cov-report=term) $(T)
@@ -35,7 +41,7 @@ lint:
 	@tools/lint.sh
 
 clean-db:
-	@for db in $$(psql -d postgres -Atqc "select datname from pg_database where datname like 'msp_test_%' or datname like 'msp_runcheck_%' or datname like 'msp-%'"); do \
+	@for db in $$(psql -d postgres -Atqc "select datname from pg_database where datname like 'msp_test_%' or datname like 'msp_runcheck_%' or datname like 'msp_restore_%' or datname like 'msp-%'"); do \
 		echo "dropping $$db"; dropdb "$$db"; done
 
 screenshots:
@@ -58,3 +64,6 @@ bench-vendors:
 
 bench-capacity:
 	@bench/bench-capacity.sh
+
+bench-load:
+	@bench/bench-load.sh

@@ -8,7 +8,7 @@ ODOO="$(find_odoo)"
 ensure_venv "$ODOO"
 ensure_postgres
 # The OCA module we compare with, for the benchmark only.
-pip_quiet install -q -c "$ODOO/requirements.txt" -r "$REPO_ROOT/requirements-bench.txt"
+pip_quiet install -q -c "$ODOO/requirements.txt" $(grep -o "^odoo-addon-[^ ]*" "$REPO_ROOT/requirements-bench.txt")
 
 suffix="$(date +%Y%m%d_%H%M%S)_$$"
 declare -A DBS=([plain]="msp_bench_plain_$suffix" [oca]="msp_bench_oca_$suffix" [msp]="msp_bench_msp_$suffix")

@@ -1,8 +1,10 @@
 """A real Odoo started with the run command, for the scripts and tests that need one.
 
-Used by tests/test_run_command.py (the run command itself) and tests/api_server.py (the
-external API test): tools/run.sh on its own database and a free loopback port, in its own
-process group, stopped with Ctrl-C (SIGINT); and the demo administrator over XML-RPC.
+Used by tests/test_run_command.py (the run command itself), tests/api_server.py (the
+external API test), tests/test_deployment.py and bench/bench_load.py (the production command):
+tools/run.sh or tools/run-prod.sh on its own database and a free loopback port, in its own
+process group, stopped with Ctrl-C (SIGINT) or --stop; the demo administrator over XML-RPC;
+and the backup and restore of a database with its filestore (docs/deployment.md).
 """
 
 import os
@@ -10,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 import xmlrpc.client
@@ -36,17 +39,20 @@ def drop_database(db):
 class OdooServer:
     """tools/run.sh with MSP_DB and MSP_HTTP_PORT, in its own process group."""
 
-    def __init__(self, db, port, log_path):
+    command = "run.sh"
+
+    def __init__(self, db, port, log_path, env=None):
         self.db, self.port, self.log_path = db, port, Path(log_path)
         self.url = f"http://127.0.0.1:{port}"
+        self.extra_env = env or {}
         self.proc = None
         self.log = None
 
-    def start(self):
-        env = dict(os.environ, MSP_DB=self.db, MSP_HTTP_PORT=str(self.port))
+    def start(self, *args):
+        env = dict(os.environ, MSP_DB=self.db, MSP_HTTP_PORT=str(self.port), **self.extra_env)
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [str(REPO / "tools" / "run.sh")],
+            [str(REPO / "tools" / self.command), *args],
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -87,6 +93,104 @@ class OdooServer:
         if self.log:
             self.log.close()
         return self.proc.returncode if self.proc else None
+
+
+class ProdServer(OdooServer):
+    """tools/run-prod.sh (make run-prod): the multi-process server, its gevent process on
+    ``port + 1`` unless ``env`` says otherwise."""
+
+    command = "run-prod.sh"
+
+    def __init__(self, db, port, log_path, env=None):
+        super().__init__(
+            db, port, log_path, dict({"MSP_GEVENT_PORT": str(port + 1)}, **(env or {}))
+        )
+
+    def processes(self):
+        """The processes under the command, by kind: ``{"WorkerHTTP": [...], "WorkerCron":
+        [...], "gevent": [...]}`` (the workers' titles come from setproctitle)."""
+        import psutil  # noqa: PLC0415 - Odoo's dependency, only needed here
+
+        kinds = {"WorkerHTTP": [], "WorkerCron": [], "gevent": []}
+        for child in psutil.Process(self.proc.pid).children(recursive=True):
+            try:
+                cmdline = " ".join(child.cmdline())
+            except psutil.Error:
+                continue
+            for kind in ("WorkerHTTP", "WorkerCron"):
+                if cmdline.startswith(f"odoo: {kind}"):
+                    kinds[kind].append(child.pid)
+            if "odoo-bin gevent" in cmdline:
+                kinds["gevent"].append(child.pid)
+        return kinds
+
+    def stop_command(self):
+        """``run-prod.sh --stop``, as an operator stops it from another terminal; returns its
+        exit code and waits for the running command to end."""
+        env = dict(os.environ, MSP_DB=self.db, **self.extra_env)
+        done = subprocess.run(
+            [str(REPO / "tools" / self.command), "--stop"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        self.proc.wait(timeout=60)
+        if self.log:
+            self.log.close()
+        return done.returncode, self.proc.returncode
+
+
+def backup_database(db, dest):
+    """A backup of ``db`` in the directory ``dest``: ``db.dump`` (pg_dump's custom format)
+    and ``filestore.tar`` (its attachments). Returns ``dest``."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pg_dump", "-Fc", "-f", str(dest / "db.dump"), db], check=True)
+    filestore = REPO / ".odoo-data" / "filestore" / db
+    args = ["-C", str(filestore), "."] if filestore.is_dir() else ["--files-from", "/dev/null"]
+    subprocess.run(["tar", "-cf", str(dest / "filestore.tar"), *args], check=True)
+    return dest
+
+
+def restore_database(backup, db, neutralize=True):
+    """Restore a backup made by backup_database into the new database ``db``, neutralized
+    (``odoo-bin neutralize``: scheduled actions off, no mail sent, as a copy that is not the
+    production database must be) unless told otherwise."""
+    backup = Path(backup)
+    subprocess.run(["createdb", db], check=True)
+    subprocess.run(
+        [
+            "pg_restore",
+            "--no-owner",
+            "--exit-on-error",
+            "--single-transaction",  # all or nothing; one commit, faster than -j 2 here
+            "-d",
+            db,
+            str(backup / "db.dump"),
+        ],
+        check=True,
+    )
+    filestore = REPO / ".odoo-data" / "filestore" / db
+    filestore.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-xf", str(backup / "filestore.tar"), "-C", str(filestore)], check=True)
+    if neutralize:
+        from odoo import release  # noqa: PLC0415 - only the restore needs Odoo's own command
+
+        source = Path(release.__file__).resolve().parent.parent
+        subprocess.run(
+            [
+                sys.executable,
+                str(source / "odoo-bin"),
+                "neutralize",
+                "-d",
+                db,
+                f"--addons-path={source / 'addons'},{REPO}",
+                "--log-level=warn",
+            ],
+            check=True,
+        )
 
 
 class Admin:
