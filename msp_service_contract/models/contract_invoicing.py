@@ -38,6 +38,14 @@ BATCHED = "msp_batched_invoicing"
 class ContractContract(models.Model):
     _inherit = "contract.contract"
 
+    msp_invoicing_date = fields.Date(
+        string="Last Invoicing Run",
+        readonly=True,
+        copy=False,
+        help="The day of the last scheduled invoicing run that took this contract: a run "
+        "takes each contract once, however many workers share it.",
+    )
+
     # ------------------------------------------------------------------
     # The run: batches claimed under row locks, so several workers share it
     # ------------------------------------------------------------------
@@ -57,25 +65,44 @@ class ContractContract(models.Model):
         )
 
     @api.model
-    def _msp_claim_invoice_batch(self, domain, after_id, size):
+    def _msp_claim_invoice_batch(self, domain, date_ref, after_id, size):
         """Lock and return the next ``size`` contracts of ``domain`` (by id, after
-        ``after_id``) that no other transaction holds, in one statement: ``FOR UPDATE SKIP
-        LOCKED`` skips the rows another worker is invoicing, so two workers never claim the
-        same contract. Under Odoo's REPEATABLE READ a row is locked only if no transaction
-        changed it since this one began, so what is claimed is still due.
+        ``after_id``) that no other transaction holds and that no run of the same day took
+        (``msp_invoicing_date``), in one statement: ``FOR UPDATE SKIP LOCKED`` skips the rows
+        another worker is invoicing, so two workers never claim the same contract, and the
+        day's mark keeps a contract still due after its invoice (a post-paid contract a
+        period behind) for the next day's run, as with one worker. Under Odoo's REPEATABLE
+        READ a row is locked only if no transaction changed it since this one began, so
+        what is claimed is still due and not taken.
 
         A contract another worker invoiced and committed after this transaction began makes
         the statement fail (a serialisation failure): the claim is then made again in a new
         transaction, which sees that contract as invoiced. Returns None in that case."""
-        query = self._search(domain & Domain("id", ">", after_id), order="id", limit=size)
+        not_taken = Domain("msp_invoicing_date", "=", False) | Domain(
+            "msp_invoicing_date", "<", date_ref
+        )
+        query = self._search(
+            domain & not_taken & Domain("id", ">", after_id), order="id", limit=size
+        )
         sql = SQL("%s FOR UPDATE OF %s SKIP LOCKED", query.select(), SQL.identifier(self._table))
         try:
             with self.env.cr.savepoint(flush=False):
-                rows = self.env.execute_query(sql)
+                ids = [row[0] for row in self.env.execute_query(sql)]
         except SerializationFailure:
             _logger.info("Invoicing: contracts changed by another worker, claiming again")
             return None
-        return self.browse(row[0] for row in rows)
+        if ids:
+            # Taken by this run (committed with the batch's invoices, rolled back with them).
+            self.env.execute_query(
+                SQL(
+                    "UPDATE %s SET msp_invoicing_date = %s WHERE id IN %s",
+                    SQL.identifier(self._table),
+                    date_ref,
+                    tuple(ids),
+                )
+            )
+            self.browse(ids).invalidate_recordset(["msp_invoicing_date"])
+        return self.browse(ids)
 
     def _msp_invoice_claimed(self, date_ref, create_type="invoice"):
         """Invoice the contracts of self (a claimed batch) with OCA's run: one account.move
@@ -104,7 +131,7 @@ class ContractContract(models.Model):
         last_id = 0
         while True:
             # A new transaction for each claim: it sees what other workers committed.
-            claimed = self._msp_claim_invoice_batch(domain, last_id, batch_size)
+            claimed = self._msp_claim_invoice_batch(domain, date_ref, last_id, batch_size)
             if claimed is None:
                 cron._commit_progress(0)
                 continue

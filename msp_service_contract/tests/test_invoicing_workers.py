@@ -87,7 +87,7 @@ class TestInvoicingWorkers(TransactionCase):
         with self.worker() as first, self.worker() as second:
             Contracts = first["contract.contract"]
             domain = Contracts._get_contracts_to_invoice_domain(DAY)
-            held = Contracts._msp_claim_invoice_batch(domain, 0, 2)
+            held = Contracts._msp_claim_invoice_batch(domain, DAY, 0, 2)
             self.assertEqual(held.ids, self.contract_ids[:2])
             # The second worker runs the whole invoicing while the first holds its batch.
             second["contract.contract"]._cron_recurring_create(DAY)
@@ -100,7 +100,7 @@ class TestInvoicingWorkers(TransactionCase):
             held._msp_invoice_claimed(DAY)
             Contracts._cron_recurring_create(DAY)
             first["ir.cron"]._commit_progress()
-            self.assertFalse(Contracts._msp_claim_invoice_batch(domain, 0, 2))
+            self.assertFalse(Contracts._msp_claim_invoice_batch(domain, DAY, 0, 2))
         counts, due = self.invoices_per_contract()
         self.assertEqual(set(counts.values()), {1}, counts)
         self.assertEqual(due, 0)
