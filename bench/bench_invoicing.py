@@ -32,6 +32,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -174,10 +175,7 @@ def check_workers(cr):
 
 
 def measure_workers(args, base, total):
-    copy = f"{base}_workers_{total}"
-    bench_contract.psql(f'DROP DATABASE IF EXISTS "{copy}"')
-    bench_contract.psql(f'CREATE DATABASE "{copy}" TEMPLATE "{base}"')
-    try:
+    with database_copy(base, f"workers_{total}") as copy:
         print(f"Growing a copy to {total:,} contracts ...", file=sys.stderr)
         child(args, "-d", copy, "--phase", "grow", "--workers-contracts", str(total))
         print(f"Invoicing {total:,} contracts on {WORKERS} workers ...", file=sys.stderr)
@@ -194,21 +192,35 @@ def measure_workers(args, base, total):
             out, _err = proc.communicate()
             if proc.returncode:
                 raise subprocess.CalledProcessError(proc.returncode, command)
-            runs.append(json.loads(out.strip().splitlines()[-1]))
-        check = json.loads(child(args, "-d", copy, "--phase", "check").strip().splitlines()[-1])
+            runs.append(last_json(out))
+        check = last_json(child(args, "-d", copy, "--phase", "check"))
         return {
             "contracts": total,
             "seconds": max(r["end"] for r in runs) - min(r["start"] for r in runs),
             "cpu": [round(r["cpu"], 1) for r in runs],
             **check,
         }
-    finally:
-        bench_contract.psql(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
 
 
 # ----------------------------------------------------------------------------------------
 # Orchestration
 # ----------------------------------------------------------------------------------------
+
+
+@contextmanager
+def database_copy(base, name):
+    """A copy of the database ``base`` (made from it as a template), dropped afterwards."""
+    copy = f"{base}_{name}"
+    bench_contract.psql(f'DROP DATABASE IF EXISTS "{copy}"')
+    bench_contract.psql(f'CREATE DATABASE "{copy}" TEMPLATE "{base}"')
+    try:
+        yield copy
+    finally:
+        bench_contract.psql(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+
+
+def last_json(output):
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def child(args, *extra):
@@ -217,18 +229,10 @@ def child(args, *extra):
 
 
 def measure_one(args, base, variant, count):
-    copy = f"{base}_{variant}_{count}"
-    bench_contract.psql(f'DROP DATABASE IF EXISTS "{copy}"')
-    bench_contract.psql(f'CREATE DATABASE "{copy}" TEMPLATE "{base}"')
-    try:
-        print(f"Invoicing {count:,} contracts: {variant} ...", file=sys.stderr)
-        output = child(
-            args, "-d", copy, "--phase", "measure", "--variant", variant,
-            "--contracts", str(count),
-        )  # fmt: skip
-        return json.loads(output.strip().splitlines()[-1])
-    finally:
-        bench_contract.psql(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+    print(f"Invoicing {count:,} contracts: {variant} ...", file=sys.stderr)
+    with database_copy(base, f"{variant}_{count}") as copy:
+        phase = ("--phase", "measure", "--variant", variant, "--contracts", str(count))
+        return last_json(child(args, "-d", copy, *phase))
 
 
 def report(args, oca, msp, workers):
