@@ -33,6 +33,9 @@ _logger = logging.getLogger(__name__)
 # Context key: invoicing through _recurring_create_invoice below. The invoices are created
 # without their creation message, which _add_contract_origin writes instead.
 BATCHED = "msp_batched_invoicing"
+# Batches of one run given up after this many conflicts with other workers in a row (the job
+# then fails and the scheduler runs it again).
+MAX_CONFLICTS = 20
 
 
 class ContractContract(models.Model):
@@ -128,7 +131,7 @@ class ContractContract(models.Model):
         )
         batch_size = self._msp_invoice_batch_size()
         cron = self.env["ir.cron"]
-        last_id = 0
+        last_id = conflicts = 0
         while True:
             # A new transaction for each claim: it sees what other workers committed.
             claimed = self._msp_claim_invoice_batch(domain, date_ref, last_id, batch_size)
@@ -137,13 +140,33 @@ class ContractContract(models.Model):
                 continue
             if not claimed:
                 return True
-            last_id = claimed[-1].id
-            claimed._msp_invoice_claimed(date_ref, create_type)
+            try:
+                claimed._msp_invoice_claimed(date_ref, create_type)
+            except SerializationFailure:
+                # Another worker committed rows this batch writes too (the ledger's chain
+                # head, one per company) after this transaction began. The batch is dropped
+                # whole, its claim included, and taken again in a new transaction.
+                conflicts += 1
+                if conflicts > MAX_CONFLICTS:
+                    raise
+                _logger.info("Invoicing: batch in conflict with another worker, retried")
+                self.env.cr.rollback()
+                self.env.invalidate_all(flush=False)
+                continue
+            last_id, conflicts = claimed[-1].id, 0
             full = len(claimed) == batch_size
             remaining = self.search_count(domain & Domain("id", ">", last_id)) if full else 0
             time_left = cron._commit_progress(len(claimed), remaining=remaining)
             if not full or time_left <= 0:
                 return True
+
+    def _record_invoice_generation_error(self, exc, create_type):
+        """A conflict with another worker is not the contract's error: in our run it ends
+        the batch, which is taken again (_cron_recurring_create), instead of being noted on
+        each of its contracts by OCA's one-by-one fallback, which would meet it again."""
+        if isinstance(exc, SerializationFailure) and self.env.context.get("msp_invoice_batch_ids"):
+            raise exc
+        return super()._record_invoice_generation_error(exc, create_type)
 
     def _recurring_create_invoice(self, date_ref=False):
         contracts = self.with_context(**{BATCHED: True, "mail_create_nolog": True})
