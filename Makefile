@@ -17,13 +17,14 @@
 #   make bench-vendors       the expiry watch: daily action over 10,000 items, 1,000 TLS lookups
 #   make bench-capacity      the capacity check's backtest (SLA engine) and its speed
 #   make bench-load          a working day under load with locust, at 1, 2 and 4 workers
+#   make bench-invoicing     invoicing at scale: the ratio to OCA at 2,000, 20,000 on two workers
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 T ?=
 COV ?=
 
-.PHONY: help run test lint clean-db screenshots bench-sla bench-audit bench-contract bench-paging bench-vendors bench-capacity run-prod bench-load
+.PHONY: help run test lint clean-db screenshots bench-sla bench-audit bench-contract bench-paging bench-vendors bench-capacity run-prod bench-load bench-invoicing
 
 help:
 	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile
@@ -67,3 +68,6 @@ bench-capacity:
 
 bench-load:
 	@bench/bench-load.sh
+
+bench-invoicing:
+	@bench/bench-invoicing.sh

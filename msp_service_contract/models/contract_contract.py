@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.addons.msp_it_audit.models.msp_customer_mixin import check_same_customer
 from odoo.exceptions import UserError, ValidationError
-from odoo.fields import Command, Domain
+from odoo.fields import Command
 
 from .msp_contract_hours import HOURS_LEFT_HELP, HOURS_LEFT_LABEL, HOURS_PARTS_HELP
 
@@ -237,51 +237,6 @@ class ContractContract(models.Model):
                 extra += self._msp_billable_time_lines(date_invoice)
             vals["invoice_line_ids"] += [Command.create(line) for line in extra]
         return vals
-
-    @api.model
-    def _get_contracts_to_invoice_domain(self, date_ref=None):
-        domain = super()._get_contracts_to_invoice_domain(date_ref)
-        batch = self.env.context.get("msp_invoice_batch_ids")
-        return domain & Domain("id", "in", batch) if batch is not None else domain
-
-    @api.model
-    def _msp_invoice_batch_size(self):
-        return int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("msp_service_contract.invoice_batch_size", 100)
-        )
-
-    @api.model
-    def _cron_recurring_create(self, date_ref=False, create_type="invoice"):
-        """OCA's run, in batches that commit their progress: a crash loses at most the batch
-        under way, and a rerun finds the committed contracts no longer due. Contracts another
-        worker holds are skipped."""
-        if create_type != "invoice" or self.env.context.get("msp_invoice_batch_ids") is not None:
-            return super()._cron_recurring_create(date_ref, create_type)
-        date_ref = date_ref or fields.Date.context_today(self)
-        domain = self._get_contracts_to_invoice_domain(date_ref) & Domain(
-            "generation_type", "=", create_type
-        )
-        batch_size = self._msp_invoice_batch_size()
-        last_id = 0
-        while True:
-            candidates = self.search(
-                domain & Domain("id", ">", last_id), limit=batch_size, order="id"
-            )
-            if not candidates:
-                return True
-            last_id = candidates[-1].id
-            locked = candidates.try_lock_for_update()
-            if locked:
-                super(
-                    ContractContract, self.with_context(msp_invoice_batch_ids=locked.ids)
-                )._cron_recurring_create(date_ref, create_type)
-            full = len(candidates) == batch_size
-            remaining = self.search_count(domain & Domain("id", ">", last_id)) if full else 0
-            time_left = self.env["ir.cron"]._commit_progress(len(locked), remaining=remaining)
-            if not full or time_left <= 0:
-                return True
 
     def _recurring_create_invoice(self, date_ref=False):
         moves = super(

@@ -18,19 +18,155 @@ to its invoices in one call per set of followers, and the invoices matched to th
 from the invoice lines in memory.
 """
 
+import logging
 from collections import defaultdict
 
 from markupsafe import Markup
+from psycopg2.errors import SerializationFailure
 
-from odoo import api, models
+from odoo import api, fields, models
+from odoo.fields import Command, Domain
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 # Context key: invoicing through _recurring_create_invoice below. The invoices are created
 # without their creation message, which _add_contract_origin writes instead.
 BATCHED = "msp_batched_invoicing"
+# Batches of one run given up after this many conflicts with other workers in a row (the job
+# then fails and the scheduler runs it again).
+MAX_CONFLICTS = 20
 
 
 class ContractContract(models.Model):
     _inherit = "contract.contract"
+
+    msp_invoicing_date = fields.Date(
+        string="Last Invoicing Run",
+        readonly=True,
+        copy=False,
+        help="The day of the last scheduled invoicing run that took this contract: a run "
+        "takes each contract once, however many workers share it.",
+    )
+
+    # ------------------------------------------------------------------
+    # The run: batches claimed under row locks, so several workers share it
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_contracts_to_invoice_domain(self, date_ref=None):
+        domain = super()._get_contracts_to_invoice_domain(date_ref)
+        batch = self.env.context.get("msp_invoice_batch_ids")
+        return domain & Domain("id", "in", batch) if batch is not None else domain
+
+    @api.model
+    def _msp_invoice_batch_size(self):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("msp_service_contract.invoice_batch_size", 100)
+        )
+
+    @api.model
+    def _msp_claim_invoice_batch(self, domain, date_ref, after_id, size):
+        """Lock and return the next ``size`` contracts of ``domain`` (by id, after
+        ``after_id``) that no other transaction holds and that no run of the same day took
+        (``msp_invoicing_date``), in one statement: ``FOR UPDATE SKIP LOCKED`` skips the rows
+        another worker is invoicing, so two workers never claim the same contract, and the
+        day's mark keeps a contract still due after its invoice (a post-paid contract a
+        period behind) for the next day's run, as with one worker. Under Odoo's REPEATABLE
+        READ a row is locked only if no transaction changed it since this one began, so
+        what is claimed is still due and not taken.
+
+        A contract another worker invoiced and committed after this transaction began makes
+        the statement fail (a serialisation failure): the claim is then made again in a new
+        transaction, which sees that contract as invoiced. Returns None in that case."""
+        not_taken = Domain("msp_invoicing_date", "=", False) | Domain(
+            "msp_invoicing_date", "<", date_ref
+        )
+        query = self._search(
+            domain & not_taken & Domain("id", ">", after_id), order="id", limit=size
+        )
+        sql = SQL("%s FOR UPDATE OF %s SKIP LOCKED", query.select(), SQL.identifier(self._table))
+        try:
+            with self.env.cr.savepoint(flush=False):
+                ids = [row[0] for row in self.env.execute_query(sql)]
+        except SerializationFailure:
+            _logger.info("Invoicing: contracts changed by another worker, claiming again")
+            return None
+        if ids:
+            # Taken by this run (committed with the batch's invoices, rolled back with them).
+            self.env.execute_query(
+                SQL(
+                    "UPDATE %s SET msp_invoicing_date = %s WHERE id IN %s",
+                    SQL.identifier(self._table),
+                    date_ref,
+                    tuple(ids),
+                )
+            )
+            self.browse(ids).invalidate_recordset(["msp_invoicing_date"])
+        return self.browse(ids)
+
+    def _msp_invoice_claimed(self, date_ref, create_type="invoice"):
+        """Invoice the contracts of self (a claimed batch) with OCA's run: one account.move
+        create() for the batch, OCA's savepoint and its contract-by-contract retry when the
+        batch fails."""
+        # The context narrows OCA's run to this batch (_get_contracts_to_invoice_domain).
+        return self.with_context(msp_invoice_batch_ids=self.ids)._cron_recurring_create(
+            date_ref, create_type
+        )
+
+    @api.model
+    def _cron_recurring_create(self, date_ref=False, create_type="invoice"):
+        """OCA's run, in batches that commit their progress: a crash loses at most the batch
+        under way, and a rerun finds the committed contracts no longer due. Each batch is
+        claimed under row locks that other workers skip (_msp_claim_invoice_batch), so any
+        number of workers running this at once share the due contracts, each invoiced by
+        one of them."""
+        if create_type != "invoice" or self.env.context.get("msp_invoice_batch_ids") is not None:
+            return super()._cron_recurring_create(date_ref, create_type)
+        date_ref = date_ref or fields.Date.context_today(self)
+        domain = self._get_contracts_to_invoice_domain(date_ref) & Domain(
+            "generation_type", "=", create_type
+        )
+        batch_size = self._msp_invoice_batch_size()
+        cron = self.env["ir.cron"]
+        last_id = conflicts = 0
+        while True:
+            # A new transaction for each claim: it sees what other workers committed.
+            claimed = self._msp_claim_invoice_batch(domain, date_ref, last_id, batch_size)
+            if claimed is None:
+                cron._commit_progress(0)
+                continue
+            if not claimed:
+                return True
+            try:
+                claimed._msp_invoice_claimed(date_ref, create_type)
+            except SerializationFailure:
+                # Another worker committed rows this batch writes too (the ledger's chain
+                # head, one per company) after this transaction began. The batch is dropped
+                # whole, its claim included, and taken again in a new transaction.
+                conflicts += 1
+                if conflicts > MAX_CONFLICTS:
+                    raise
+                _logger.info("Invoicing: batch in conflict with another worker, retried")
+                self.env.cr.rollback()
+                self.env.invalidate_all(flush=False)
+                continue
+            last_id, conflicts = claimed[-1].id, 0
+            full = len(claimed) == batch_size
+            remaining = self.search_count(domain & Domain("id", ">", last_id)) if full else 0
+            time_left = cron._commit_progress(len(claimed), remaining=remaining)
+            if not full or time_left <= 0:
+                return True
+
+    def _record_invoice_generation_error(self, exc, create_type):
+        """A conflict with another worker is not the contract's error: in our run it ends
+        the batch, which is taken again (_cron_recurring_create), instead of being noted on
+        each of its contracts by OCA's one-by-one fallback, which would meet it again."""
+        if isinstance(exc, SerializationFailure) and self.env.context.get("msp_invoice_batch_ids"):
+            raise exc
+        return super()._record_invoice_generation_error(exc, create_type)
 
     def _recurring_create_invoice(self, date_ref=False):
         contracts = self.with_context(**{BATCHED: True, "mail_create_nolog": True})
@@ -44,9 +180,49 @@ class ContractContract(models.Model):
         return moves.with_env(self.env)
 
     def _prepare_recurring_invoices_values(self, date_ref=False):
-        if self.env.context.get(BATCHED):
-            self._msp_prefetch_invoicing()
-        return super()._prepare_recurring_invoices_values(date_ref)
+        if not self.env.context.get(BATCHED):
+            return super()._prepare_recurring_invoices_values(date_ref)
+        self._msp_prefetch_invoicing()
+        invoices_values = super()._prepare_recurring_invoices_values(date_ref)
+        self._msp_prefill_invoice_lines(invoices_values)
+        return invoices_values
+
+    @api.model
+    def _msp_prefill_invoice_lines(self, invoices_values):
+        """Give each product line of the invoices its partner and its amounts, as the
+        invoice computes them (quantity x price less the discount, rounded, with the sign of
+        the move type), for invoices in the company's currency. account.move's create()
+        otherwise writes them line by line after creating the lines (each write syncs the
+        whole invoice again), about half of its time. Where a value given differs from what
+        the invoice computes (prices that include a tax), the invoice corrects it as before:
+        only the writes that change nothing are saved."""
+        Partner = self.env["res.partner"]
+        Company = self.env["res.company"]
+        Currency = self.env["res.currency"]
+        for vals in invoices_values:
+            currency = Currency.browse(vals.get("currency_id"))
+            company = Company.browse(vals.get("company_id"))
+            if not currency or currency != company.currency_id:
+                continue
+            sign = {"out_invoice": -1, "in_invoice": 1}.get(vals.get("move_type"))
+            if not sign:
+                continue
+            partner = Partner.browse(vals.get("partner_id")).commercial_partner_id
+            for command in vals.get("invoice_line_ids", []):
+                line = command[2] if command[0] == Command.CREATE else None
+                if not line or line.get("display_type", "product") != "product":
+                    continue
+                if "balance" in line or "amount_currency" in line:
+                    continue
+                amount = currency.round(
+                    sign
+                    * line.get("quantity", 1.0)
+                    * line.get("price_unit", 0.0)
+                    * (1 - (line.get("discount") or 0.0) / 100)
+                )
+                line.update(
+                    {"partner_id": partner.id, "amount_currency": amount, "balance": amount}
+                )
 
     def _msp_prefetch_invoicing(self):
         """Read for the whole batch, in one query each, what invoicing then reads contract by

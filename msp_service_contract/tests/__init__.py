@@ -30,3 +30,4 @@ from . import test_capacity_model
 from . import test_capacity
 from . import test_vendors
 from . import test_vendor_expiry
+from . import test_invoicing_workers
