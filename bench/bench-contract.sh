@@ -11,15 +11,7 @@ ODOO="$(find_odoo)"
 ensure_venv "$ODOO"
 ensure_postgres
 
-DB="msp_bench_contract_$(date +%Y%m%d_%H%M%S)_$$"
-CFG="$REPO_ROOT/.odoo/bench-contract.conf"
-write_odoo_config "$ODOO" "$CFG" "" "$(free_port)"
-sed -i '/^db_name\|^dbfilter/d' "$CFG"
-cleanup() { [ -n "${MSP_BENCH_KEEP:-}" ] || drop_db "$DB" 2>/dev/null || true; }
-trap cleanup EXIT
-say "creating $DB with msp_service_contract (no demo data; cached template after the first run)"
-"$VENV/bin/click-odoo-initdb" -c "$CFG" -n "$DB" -m msp_service_contract --no-demo \
-    --cache-prefix mspbench --cache-max-age 30 --cache-max-size 6 --log-level warn
+bench_contract_db contract
 "$PY" "$REPO_ROOT/bench/bench_contract.py" -c "$CFG" -d "$DB" \
     --contracts ${MSP_BENCH_CONTRACTS:-500 2000}
 say "the renewal run over 10,000 contracts, 100 of them due"

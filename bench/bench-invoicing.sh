@@ -12,15 +12,7 @@ ODOO="$(find_odoo)"
 ensure_venv "$ODOO"
 ensure_postgres
 
-DB="msp_bench_invoicing_$(date +%Y%m%d_%H%M%S)_$$"
-CFG="$REPO_ROOT/.odoo/bench-invoicing.conf"
-write_odoo_config "$ODOO" "$CFG" "" "$(free_port)"
-sed -i '/^db_name\|^dbfilter/d' "$CFG"
-cleanup() { [ -n "${MSP_BENCH_KEEP:-}" ] || drop_db "$DB" 2>/dev/null || true; }
-trap cleanup EXIT
-say "creating $DB with msp_service_contract (no demo data; cached template after the first run)"
-"$VENV/bin/click-odoo-initdb" -c "$CFG" -n "$DB" -m msp_service_contract --no-demo \
-    --cache-prefix mspbench --cache-max-age 30 --cache-max-size 6 --log-level warn
+bench_contract_db invoicing
 say "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 "$PY" "$REPO_ROOT/bench/bench_invoicing.py" -c "$CFG" -d "$DB" \
     --contracts "${MSP_BENCH_CONTRACTS:-2000}" \

@@ -174,3 +174,18 @@ drop_db() {
     # Drop database $1 and its filestore.
     dropdb --if-exists "$1" && rm -rf "$REPO_ROOT/.odoo-data/filestore/$1"
 }
+
+bench_contract_db() {
+    # A benchmark's own database "msp_bench_<name>_..." with msp_service_contract (no demo
+    # data; click-odoo's cached template after the first run), dropped when the script exits
+    # unless MSP_BENCH_KEEP is set. Sets DB and CFG (a config without a database name).
+    local name="$1"
+    DB="msp_bench_${name}_$(date +%Y%m%d_%H%M%S)_$$"
+    CFG="$REPO_ROOT/.odoo/bench-$name.conf"
+    write_odoo_config "$ODOO" "$CFG" "" "$(free_port)"
+    sed -i '/^db_name\|^dbfilter/d' "$CFG"
+    trap '[ -n "${MSP_BENCH_KEEP:-}" ] || drop_db "$DB" 2>/dev/null || true' EXIT
+    say "creating $DB with msp_service_contract (no demo data; cached template after the first run)"
+    "$VENV/bin/click-odoo-initdb" -c "$CFG" -n "$DB" -m msp_service_contract --no-demo \
+        --cache-prefix mspbench --cache-max-age 30 --cache-max-size 6 --log-level warn
+}
