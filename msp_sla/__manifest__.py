@@ -23,6 +23,7 @@
         "views/msp_sla_report_views.xml",
         "views/msp_ledger_integrity_views.xml",
         "views/msp_sla_holiday_wizard_views.xml",
+        "views/msp_alert_views.xml",
         "report/report_customer_sla.xml",
         "views/msp_sla_menus.xml",
     ],

@@ -10,3 +10,7 @@ from . import msp_sla_event
 from . import helpdesk_ticket
 from . import helpdesk_ticket_team
 from . import res_partner
+from . import msp_alert_source
+from . import msp_alert
+from . import helpdesk_ticket_alert
+from . import emergency_intake
