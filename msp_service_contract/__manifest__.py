@@ -26,6 +26,8 @@
         "views/sale_order_views.xml",
         "views/msp_contract_report_views.xml",
         "views/contract_portal_templates.xml",
+        "views/portal_outage_templates.xml",
+        "views/emergency_intake_views.xml",
         "report/report_monthly_service.xml",
         "views/msp_service_contract_menus.xml",
     ],

@@ -15,3 +15,5 @@ from . import contract_invoicing
 from . import msp_ticket_timer
 from . import res_company
 from . import res_config_settings
+from . import alert_matching
+from . import emergency_intake

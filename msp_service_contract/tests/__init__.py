@@ -24,3 +24,4 @@ from . import test_api_fuzz
 from . import test_hours_at_a_glance
 from . import test_labels
 from . import test_time_logging
+from . import test_emergency_intake
