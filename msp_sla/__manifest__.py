@@ -30,6 +30,7 @@
     "demo": [
         "demo/msp_sla_calendar_demo.xml",
         "demo/msp_sla_demo.xml",
+        "demo/msp_alert_demo.xml",
     ],
     "installable": True,
     "application": True,

@@ -67,9 +67,10 @@ class EmergencyCase(MspContractCase):
         return self.env["helpdesk.ticket"].browse(ticket_id)
 
 
-class TestAlertMatching(EmergencyCase):
+class TestAlertMatchingAndEmergencyMail(EmergencyCase):
     """An alert's instance, host name or address labels find the asset, hence the customer,
-    the contract and its SLA policy."""
+    the contract and its SLA policy; an e-mail to the emergency alias opens a P1 on the 24x7
+    clock when the plan covers it."""
 
     def test_instance_label_finds_asset_contract_and_24x7_policy(self):
         alert = self.fire(instance="WS-01.dental.example:9100")
@@ -94,8 +95,6 @@ class TestAlertMatching(EmergencyCase):
         self.assertFalse(alert.partner_id)
         self.assertFalse(alert.ticket_id.msp_asset_id)
 
-
-class TestEmergencyMail(EmergencyCase):
     def test_mail_to_the_emergency_alias_opens_a_p1_on_the_24x7_clock(self):
         ticket = self.mail("covered")
         self.assertEqual(ticket.priority, P1)
@@ -126,31 +125,31 @@ class TestPortalOutage(HttpCase, EmergencyCase):
         )
 
     def report(self, subject):
-        self.authenticate("portal_outage", "portal_outage")
-        page = self.url_open("/my/tickets")
-        self.assertIn("/my/outage", page.text)
         form = self.url_open("/my/outage")
         self.assertEqual(form.status_code, 200)
+        csrf = form.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
         response = self.url_open(
             "/my/outage/submit",
-            data={"subject": subject, "description": "All down", "csrf_token": self.csrf()},
+            data={"subject": subject, "description": "All down", "csrf_token": csrf},
         )
         self.assertEqual(response.status_code, 200)
         return self.env["helpdesk.ticket"].search([("name", "=", f"Outage: {subject}")]), response
 
-    def csrf(self):
-        page = self.url_open("/my/outage").text
-        return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-
-    def test_covered_outage(self):
+    def test_outage_covered_then_not(self):
+        self.authenticate("portal_outage", "portal_outage")
+        self.assertIn("/my/outage", self.url_open("/my/tickets").text)
         ticket, response = self.report("File server down")
         self.assertEqual(len(ticket), 1)
         self.assertEqual((ticket.priority, ticket.msp_emergency), (P1, True))
         self.assertEqual(ticket.msp_sla_policy_id, self.policy_24x7)
         self.assertIn("24x7 clock", response.text)
         self.assertFalse(self.env["msp.alert"].with_user(self.portal_user).has_access("read"))
+        alert_ticket = self.fire(instance="ws-01:9100").ticket_id
+        self.assertEqual(alert_ticket.partner_id, self.customer)
+        visible = self.env["helpdesk.ticket"].with_user(self.portal_user).search([])
+        self.assertIn(ticket, visible, "their outage ticket")
+        self.assertNotIn(alert_ticket, visible, "not the monitoring's tickets")
 
-    def test_uncovered_outage_is_told(self):
         self.plan.emergency_cover = False
         ticket, response = self.report("Mail down")
         self.assertEqual(ticket.msp_sla_policy_id, self.policy)

@@ -30,9 +30,22 @@ class MspAlertController(http.Controller):
             return None
         request.httprequest.max_content_length = limit
         try:
-            return request.httprequest.get_data(cache=False)
+            # cached: Odoo runs the call again after a serialization failure
+            return request.httprequest.get_data()
         except RequestEntityTooLarge:
             return None
+
+    def _msp_serialize_intake(self, cr):
+        """Webhook calls of a database run one at a time. Each new ticket appends to the
+        company's SLA ledger chain, whose head row two concurrent calls would both update:
+        under REPEATABLE READ the later one fails and Odoo retries it after a random wait of
+        up to seconds, which an alert storm turns into long delays. A table lock taken as
+        the transaction's first statement makes the second call wait instead, and since no
+        query ran before it, its snapshot is taken after the wait and sees the first call's
+        work (PostgreSQL takes a REPEATABLE READ snapshot at the first query, not at LOCK).
+        The lock mode blocks only other intakes and changes to alert sources, not reads.
+        Correctness does not rest on it: the unique index makes each alert exactly once."""
+        cr.execute("LOCK TABLE msp_alert_source IN SHARE ROW EXCLUSIVE MODE")
 
     @http.route(
         "/msp/alerts/<int:source_id>",
@@ -47,6 +60,7 @@ class MspAlertController(http.Controller):
         """Checks in this order, each answering before anything is written: the source exists
         and is active (404), the bearer token (401), the body's size (413), the JSON and its
         fields (400). Then the whole batch is recorded in the request's one transaction."""
+        self._msp_serialize_intake(request.env.cr)
         # sudo: the caller is anonymous until its token is checked; nothing is read or written
         # for it before that, and the intake then acts as OdooBot (not a person)
         env = request.env(user=SUPERUSER_ID, su=True)

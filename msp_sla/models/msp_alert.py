@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
 from datetime import timedelta
 from textwrap import shorten
 
@@ -20,6 +21,8 @@ EVENT_KINDS = [
     ("assigned", "Assigned to a customer"),
 ]
 P1 = "3"
+# Characters that are wildcards in an =ilike pattern: escaped to compare the text as is.
+LIKE_SPECIALS = re.compile(r"[\\%_]")
 TICKET_NAME_LENGTH = 200
 
 
@@ -69,7 +72,7 @@ class MspAlert(models.Model):
     first_seen = fields.Datetime(readonly=True, required=True)
     last_seen = fields.Datetime(readonly=True, required=True)
     resolved_at = fields.Datetime(readonly=True)
-    labels = fields.Json(readonly=True)
+    labels = fields.Json(string="Raw Labels", readonly=True)
     annotations = fields.Json(readonly=True)
     labels_display = fields.Text(string="Labels", compute="_compute_labels_display")
     event_ids = fields.One2many("msp.alert.event", "alert_id", string="History", readonly=True)
@@ -94,7 +97,7 @@ class MspAlert(models.Model):
     # A person assigns an unmatched alert
     # ------------------------------------------------------------------
 
-    def action_msp_assign_customer(self, partner):
+    def _msp_assign_customer(self, partner):
         """Give these alerts (and their tickets) a customer: for the unmatched queue. The
         ticket's policy follows from its new customer (msp_sla's policy hook)."""
         partner = partner.commercial_partner_id
@@ -170,7 +173,7 @@ class MspAlertSourceIntake(models.Model):
         if value:
             partner = Partner.search(
                 [
-                    ("ref", "=ilike", value),
+                    ("ref", "=ilike", LIKE_SPECIALS.sub(r"\\\g<0>", value)),
                     ("company_id", "in", [self.company_id.id, False]),
                 ],
                 limit=2,

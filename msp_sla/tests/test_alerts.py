@@ -13,7 +13,14 @@ from .common import P1, P3, MspAlertCase
 
 class TestAlertIntake(MspAlertCase):
     """Alerts become tickets: one per alert, repeats count, recoveries close untouched
-    tickets, flapping reopens, unmatched alerts are kept."""
+    tickets, flapping reopens, unmatched alerts are kept; tokens, rights and payloads."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sla_user = new_test_user(
+            cls.env, login="alert_sla_user", groups="msp_sla.msp_sla_group_user"
+        )
 
     def test_firing_opens_one_p1_ticket_and_repeats_count(self):
         summary = self.ingest(self.am_alert(instance="db1", customer="acme"))
@@ -147,15 +154,6 @@ class TestAlertIntake(MspAlertCase):
             (alert.status, alert.is_current, alert.ticket_id.id), ("resolved", False, False)
         )
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.sla_user = new_test_user(
-            cls.env, login="alert_sla_user", groups="msp_sla.msp_sla_group_user"
-        )
-
-
-class TestAlertSourceToken(MspAlertCase):
     def test_token_is_stored_as_a_hash_and_checked(self):
         self.assertTrue(self.source._msp_alert_check_token(self.TOKEN))
         self.assertFalse(self.source._msp_alert_check_token("wrong"))
@@ -170,7 +168,7 @@ class TestAlertSourceToken(MspAlertCase):
         self.assertFalse(wizard.exists(), "the token is shown once")
 
     def test_sources_are_for_sla_managers_alerts_for_sla_users(self):
-        user = new_test_user(self.env, login="alert_user2", groups="msp_sla.msp_sla_group_user")
+        user = self.sla_user
         with self.assertRaises(AccessError):
             self.source.with_user(user).write({"name": "Mine"})
         with self.assertRaises(AccessError):
@@ -186,8 +184,6 @@ class TestAlertSourceToken(MspAlertCase):
         with self.assertRaises(AccessError):
             self.env["msp.alert"].with_user(portal).search([])
 
-
-class TestAlertPayloads(MspAlertCase):
     def test_formats_and_refusals(self):
         generic = parse_alerts("generic", '{"labels": {"alertname": "X", "host": "h"}}')
         self.assertEqual(generic[0]["status"], "firing")

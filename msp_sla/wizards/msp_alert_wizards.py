@@ -40,5 +40,5 @@ class MspAlertAssignWizard(models.TransientModel):
 
     def action_assign(self):
         self.ensure_one()
-        self.alert_ids.action_msp_assign_customer(self.partner_id)
+        self.alert_ids._msp_assign_customer(self.partner_id)
         return {"type": "ir.actions.act_window_close"}
