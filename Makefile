@@ -11,16 +11,17 @@
 #   make bench-sla           msp_sla against helpdesk_mgmt and OCA helpdesk_mgmt_sla (figures)
 #   make bench-audit         time msp_it_audit's Nmap import (1,000 and 5,000 generated hosts)
 #   make bench-contract      contract invoicing: OCA contract's cron against msp_service_contract
+#   make bench-emergency     an alert storm into tickets against a server with --workers 2
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 T ?=
 COV ?=
 
-.PHONY: help run test lint clean-db screenshots bench-sla bench-audit bench-contract
+.PHONY: help run test lint clean-db screenshots bench-sla bench-audit bench-contract bench-emergency
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
 
 run:
 	@tools/run.sh
@@ -46,3 +47,6 @@ bench-sla:
 
 bench-contract:
 	@bench/bench-contract.sh
+
+bench-emergency:
+	@bench/bench-emergency.sh

@@ -80,6 +80,7 @@ def test_two_deliveries_of_one_alert_make_one_ticket():
             alerts = env["msp.alert"].search([("source_id", "=", ids["source"])])
             assert len(alerts) == 1
             assert alerts.firing_count == 2
+            assert env["msp.alert"]._msp_alert_open_pending() == 1
             tickets = env["helpdesk.ticket"].search([("company_id", "=", ids["company"])])
             assert tickets == alerts.ticket_id
     finally:

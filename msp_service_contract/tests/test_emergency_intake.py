@@ -56,6 +56,7 @@ class EmergencyCase(MspContractCase):
     def fire(self, **labels):
         body = {"labels": {"alertname": "NodeDown", "severity": "critical", **labels}}
         self.source._msp_alert_ingest(parse_alerts("generic", json.dumps(body)))
+        self.env["msp.alert"]._msp_alert_open_pending()
         return self.env["msp.alert"].search([("source_id", "=", self.source.id)], limit=1)
 
     def mail(self, mid):

@@ -8,7 +8,7 @@ from psycopg2.extras import Json
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, groupby
 
 ALERT_STATUSES = [("firing", "Firing"), ("resolved", "Resolved")]
 EVENT_KINDS = [
@@ -58,6 +58,12 @@ class MspAlert(models.Model):
         "match nothing go to this alert.",
     )
     ticket_id = fields.Many2one("helpdesk.ticket", readonly=True, index="btree_not_null")
+    needs_ticket = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Recorded by the webhook; its ticket is opened by the scheduled action the "
+        "webhook call wakes (seconds later).",
+    )
     status = fields.Selection(ALERT_STATUSES, required=True, readonly=True, default="firing")
     is_current = fields.Boolean(
         string="Current",
@@ -82,6 +88,7 @@ class MspAlert(models.Model):
         "(source_id, fingerprint, COALESCE(partner_id, 0)) WHERE is_current",
         "An alert source has one current alert per customer and fingerprint.",
     )
+    _needs_ticket_index = models.Index("(id) WHERE needs_ticket")
     _firing_count_positive = models.Constraint(
         "CHECK(firing_count >= 0)", "An alert's firing count cannot be negative."
     )
@@ -139,6 +146,43 @@ class MspAlert(models.Model):
             "target": "new",
             "context": {"active_model": "msp.alert", "active_ids": self.ids},
         }
+
+    # ------------------------------------------------------------------
+    # Tickets of new alerts (the scheduled action the webhook wakes)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_msp_alert_tickets(self, batch_size=200):
+        """Open the tickets of the alerts the webhook recorded, in batches that commit.
+        Exactly once: each batch locks its alerts (FOR UPDATE SKIP LOCKED), so a second
+        worker running at once takes other alerts, and an alert leaves the queue in the
+        transaction that links its ticket."""
+        while True:
+            # the intake's lock: webhook calls closing tickets append to the same ledger
+            self.env.cr.execute("LOCK TABLE msp_alert_source IN SHARE ROW EXCLUSIVE MODE")
+            done = self._msp_alert_open_pending(batch_size)
+            remaining = self.search_count([("needs_ticket", "=", True)])
+            time_left = self.env["ir.cron"]._commit_progress(done, remaining=remaining)
+            if not done or not remaining or time_left <= 0:
+                return
+
+    @api.model
+    def _msp_alert_open_pending(self, limit=200):
+        """Open the tickets of up to ``limit`` recorded alerts; returns how many."""
+        self.flush_model(["needs_ticket"])  # the SQL below reads what was written before
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM msp_alert WHERE needs_ticket ORDER BY id LIMIT %s "
+                "FOR UPDATE SKIP LOCKED",
+                limit,
+            )
+        )
+        alerts = self.browse([row[0] for row in self.env.cr.fetchall()])
+        for source, batch in groupby(alerts, key=lambda a: a.source_id):
+            source.with_company(source.company_id)._msp_alert_open_tickets(
+                self.browse([a.id for a in batch])
+            )
+        return len(alerts)
 
 
 class MspAlertEvent(models.Model):
@@ -305,6 +349,9 @@ class MspAlertSourceIntake(models.Model):
             elif last_alert["status"] == "resolved":
                 record.last_seen = now  # a repeated "resolved": nothing new
         new_alerts = self._msp_alert_insert(new_keys, now, summary)
+        if new_alerts:
+            # sudo: the intake wakes the scheduled action that opens the new alerts' tickets
+            self.env.ref("msp_sla.ir_cron_msp_alert_tickets").sudo()._trigger()
         for alert in new_alerts:
             events.append(self._msp_alert_event(alert, "fired", now, alert.firing_count))
         to_resolve |= new_alerts.filtered(
@@ -335,6 +382,7 @@ class MspAlertSourceIntake(models.Model):
         """{(fingerprint, partner id or 0): msp.alert} of the current alerts, locked."""
         if not fingerprints:
             return {}
+        self.env["msp.alert"].flush_model(["is_current", "fingerprint", "source_id"])
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM msp_alert WHERE source_id = %s AND is_current "
@@ -347,32 +395,21 @@ class MspAlertSourceIntake(models.Model):
         return {(a.fingerprint, a.partner_id.id or 0): a for a in alerts}
 
     def _msp_alert_insert(self, new_keys, now, summary):
-        """Tickets and current alerts for the new keys: the tickets first (one create), then
-        the alerts in one INSERT ... ON CONFLICT DO NOTHING."""
+        """The new current alerts, in one INSERT ... ON CONFLICT DO NOTHING; their tickets
+        are opened right after, by the scheduled action this call triggers
+        (msp.alert._cron_msp_alert_tickets)."""
         Alert = self.env["msp.alert"]
         if not new_keys:
             return Alert
-        ticket_vals = []
-        for (_fp, _partner), items, _firings in new_keys:
-            alert, match = items[-1]
-            priority = self._msp_alert_priority(alert["labels"])
-            ticket_vals.append(self._msp_alert_ticket_values(alert, match, priority))
-        tickets = (
-            self.env["helpdesk.ticket"]
-            .with_context(msp_alert_intake=True, mail_create_nosubscribe=True)
-            .create(ticket_vals)
-        )
         Alert.flush_model()  # the superseded alerts leave the unique index first
         rows = []
-        for ((fingerprint, partner_id), items, firings), ticket in zip(
-            new_keys, tickets, strict=True
-        ):
+        for (fingerprint, partner_id), items, firings in new_keys:
             alert, match = items[-1]
             summary["new"] += 1
             summary["unmatched"] += not partner_id
             rows.append(
                 SQL(
-                    "(%s, %s, %s, %s, %s, %s, %s, 'firing', true, %s, %s, %s, %s, %s, %s, "
+                    "(%s, %s, %s, %s, %s, %s, true, 'firing', true, %s, %s, %s, %s, %s, %s, "
                     "%s, %s, %s, %s)",
                     alert["name"],
                     self.id,
@@ -380,7 +417,6 @@ class MspAlertSourceIntake(models.Model):
                     fingerprint,
                     partner_id or None,
                     match.get("note") or None,
-                    ticket.id,
                     alert["labels"].get(self.severity_label) or None,
                     firings,
                     now,
@@ -396,7 +432,7 @@ class MspAlertSourceIntake(models.Model):
         self.env.cr.execute(
             SQL(
                 "INSERT INTO msp_alert (name, source_id, company_id, fingerprint, partner_id, "
-                "match_note, ticket_id, status, is_current, severity, firing_count, "
+                "match_note, needs_ticket, status, is_current, severity, firing_count, "
                 "first_seen, last_seen, labels, annotations, create_uid, create_date, "
                 "write_uid, write_date) VALUES %s "
                 "ON CONFLICT (source_id, fingerprint, COALESCE(partner_id, 0)) "
@@ -412,6 +448,34 @@ class MspAlertSourceIntake(models.Model):
                 self.env._("Another delivery of the same alerts ran at once: send again.")
             )
         return Alert.browse(ids)
+
+    def _msp_alert_open_tickets(self, alerts):
+        """One create for the tickets of these new alerts of this source; those resolved
+        meanwhile are then closed as a recovery closes them."""
+        now = fields.Datetime.now()
+        vals_list = []
+        for alert in alerts:
+            data = {
+                "fingerprint": alert.fingerprint,
+                "labels": alert.labels or {},
+                "annotations": alert.annotations or {},
+            }
+            match = self._msp_alert_match(data["labels"])
+            if match["partner"] != alert.partner_id:
+                # assigned by a person, or the register changed since: the alert's customer
+                match = {"partner": alert.partner_id, "note": alert.match_note}
+            priority = self._msp_alert_priority(data["labels"])
+            vals_list.append(self._msp_alert_ticket_values(data, match, priority))
+        tickets = (
+            self.env["helpdesk.ticket"]
+            .with_context(msp_alert_intake=True, mail_create_nosubscribe=True)
+            .create(vals_list)
+        )
+        for alert, ticket in zip(alerts, tickets, strict=True):
+            alert.write({"ticket_id": ticket.id, "needs_ticket": False})
+        resolved = alerts.filtered(lambda a: a.status == "resolved")
+        events = self._msp_alert_resolve(resolved, now, dict.fromkeys(("resolved", "closed"), 0))
+        self.env["msp.alert.event"].create(events)
 
     def _msp_alert_insert_orphans(self, orphans, now, summary):
         """A "resolved" for an alert never seen firing (sent before the source was set up):
@@ -476,11 +540,13 @@ class MspAlertSourceIntake(models.Model):
         events = []
         if not alerts:
             return events
-        alerts.write({"status": "resolved", "resolved_at": now, "last_seen": now})
+        firing = alerts.filtered(lambda a: a.status == "firing")
+        firing.write({"status": "resolved", "resolved_at": now, "last_seen": now})
         Ticket = self.env["helpdesk.ticket"].with_context(msp_alert_intake=True)
         for alert in alerts:
-            summary["resolved"] += 1
-            events.append(self._msp_alert_event(alert, "resolved", now))
+            if alert in firing:
+                summary["resolved"] += 1
+                events.append(self._msp_alert_event(alert, "resolved", now))
             ticket = Ticket.browse(alert.ticket_id.id)
             if not ticket or ticket.closed:
                 continue

@@ -191,7 +191,10 @@ class MspAlertCase(MspSlaCase):
     def ingest(self, *alerts, source=None):
         source = source or self.source
         body = json.dumps(self.am_body(*alerts))
-        return source._msp_alert_ingest(parse_alerts(source.kind, body))
+        summary = source._msp_alert_ingest(parse_alerts(source.kind, body))
+        # what the scheduled action the webhook wakes does next
+        self.env["msp.alert"]._msp_alert_open_pending()
+        return summary
 
     def alerts_of(self, fingerprint):
         return self.env["msp.alert"].search(

@@ -72,6 +72,8 @@ class TestAlertWebhook(HttpCase, MspAlertCase):
         response = self.post(body)
         self.assertEqual(response.status_code, 200, response.text)
         self.assertEqual(response.json()["new"], 1)
+        pending = self.env["msp.alert"].search([("needs_ticket", "=", True)])
+        self.assertEqual(pending.name, "DiskFull", "recorded; its ticket opens next")
 
     def test_grafana_documented_body(self):
         grafana = self.source.copy({"name": "Grafana test", "kind": "grafana"})
@@ -174,6 +176,8 @@ class TestAlertWebhook(HttpCase, MspAlertCase):
         Alert = self.env["msp.alert"]
         domain = [("source_id", "=", self.source.id)]
         self.wait(lambda: Alert.search_count(domain) == 2, "both alerts delivered")
+        # the scheduled action the webhook woke opens their tickets
+        self.assertEqual(Alert._msp_alert_open_pending(), 2)
         down = Alert.search([*domain, ("name", "=", "InstanceDown")])
         disk = Alert.search([*domain, ("name", "=", "DiskFull")])
         self.assertEqual(down.partner_id, self.customer)
