@@ -35,7 +35,8 @@ TOKEN = "bench-storm-token-2026"
 ALERT_NAMES = ("NodeDown", "DiskFull", "HighLoad", "MemoryPressure")
 SEVERITIES = ("critical", "warning", "warning", "critical")
 CUSTOMERS = 50
-# Host names of this run: a database kept from an earlier run (MSP_BENCH_DB) matches anew.
+# Host names of this run (the short name is the matching key): a database kept from an
+# earlier run (MSP_BENCH_DB) matches anew.
 RUN = f"run{int(time.time())}"
 
 
@@ -71,7 +72,7 @@ def setup(registry, hosts):
             [
                 {
                     "name": f"host-{i}",
-                    "hostname": f"host-{i}.{RUN}.storm.example",
+                    "hostname": f"host{RUN}-{i}.storm.example",
                     "kind": "server",
                     "state": "active",
                     "partner_id": customers[i % CUSTOMERS].id,
@@ -104,7 +105,7 @@ def alert(index):
         "status": "firing",
         "labels": {
             "alertname": ALERT_NAMES[name],
-            "instance": f"host-{host}.{RUN}.storm.example:9100",
+            "instance": f"host{RUN}-{host}.storm.example:9100",
             "severity": SEVERITIES[name],
             "job": "node",
         },
@@ -291,10 +292,10 @@ def main():
         print(f"  {'last tickets opened after storm':32} {drain:.1f} s")
         print(f"  {'one new alert to its ticket':32} {to_ticket:.2f} s (call + scheduled action)")
     print(
-        "  alert to ticket: the ticket is created in the webhook call's own transaction, so "
-        "the time from an alert to its ticket is the sender's grouping delay (Alertmanager "
-        "group_wait, 30 s by default, 1 s in docs/emergency.md's config) plus one call "
-        f"(p95 {p95:.3f} s here); no scheduled action is involved."
+        "  alert to ticket: the sender's grouping delay (Alertmanager group_wait, 30 s by "
+        "default, 1 s in docs/emergency.md's config), plus the webhook call, plus the "
+        "scheduled action the call wakes (a cron worker picks the wake-up up at once; the "
+        "action's 1-minute interval bounds it if the wake-up is lost) and its batches."
     )
     if p95 >= args.p95:
         misses.append(f"p95 per call {p95:.3f} s, goal < {args.p95} s")

@@ -153,11 +153,12 @@ class MspAlert(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _cron_msp_alert_tickets(self, batch_size=50):
+    def _cron_msp_alert_tickets(self, batch_size=10):
         """Open the tickets of the alerts the webhook recorded, in batches that commit.
         Exactly once: each batch locks its alerts (FOR UPDATE SKIP LOCKED), so a second
         worker running at once takes other alerts, and an alert leaves the queue in the
-        transaction that links its ticket. Stops before the cron's time limit would cut a
+        transaction that links its ticket. Small batches: a webhook call counting a repeat of
+        an alert in the batch waits for it. Stops before the cron's time limit would cut a
         batch; the scheduler runs it again for what remains."""
         while True:
             # No intake lock here: webhook calls go on while tickets open. One that closes a
