@@ -13,6 +13,7 @@
 #   make bench-sla           msp_sla against helpdesk_mgmt and OCA helpdesk_mgmt_sla (figures)
 #   make bench-audit         time msp_it_audit's Nmap import (1,000 and 5,000 generated hosts)
 #   make bench-contract      contract invoicing: OCA contract's cron against msp_service_contract
+#   make bench-emergency     an alert storm into tickets (--workers 2), then the paging figures
 #   make bench-paging        the paging scan (100,000 closed incidents) and a P1's time to its first page
 #   make bench-vendors       the expiry watch: daily action over 10,000 items, 1,000 TLS lookups
 #   make bench-capacity      the capacity check's backtest (SLA engine) and its speed
@@ -24,7 +25,7 @@ SHELL := /bin/bash
 T ?=
 COV ?=
 
-.PHONY: help run test lint clean-db screenshots bench-sla bench-audit bench-contract bench-paging bench-vendors bench-capacity run-prod bench-load bench-invoicing
+.PHONY: help run test lint clean-db screenshots bench-sla bench-audit bench-contract bench-emergency bench-paging bench-vendors bench-capacity run-prod bench-load bench-invoicing
 
 help:
 	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile
@@ -56,6 +57,9 @@ bench-sla:
 
 bench-contract:
 	@bench/bench-contract.sh
+
+bench-emergency:
+	@bench/bench-emergency.sh
 
 bench-paging:
 	@bench/bench-paging.sh

@@ -38,6 +38,8 @@
         "views/vendor_resale_views.xml",
         "views/vendor_portal_templates.xml",
         "views/vendor_expiry_views.xml",
+        "views/portal_outage_templates.xml",
+        "views/emergency_intake_views.xml",
         "report/report_monthly_service.xml",
         "report/report_monthly_service_vendors.xml",
         "views/msp_capacity_views.xml",

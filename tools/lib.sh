@@ -137,6 +137,14 @@ ensure_chromium() {
         || die "Chromium is needed for the browser tours. Install it (apt-get install chromium)."
 }
 
+ensure_alertmanager() {
+    # The alert intake's test starts a real Prometheus Alertmanager (the test fails rather than skip).
+    command -v prometheus-alertmanager >/dev/null || command -v alertmanager >/dev/null \
+        || apt_install prometheus-alertmanager
+    command -v prometheus-alertmanager >/dev/null || command -v alertmanager >/dev/null \
+        || die "Prometheus Alertmanager is needed for the alert intake's test. Install it (apt-get install prometheus-alertmanager)."
+}
+
 write_odoo_config() {
     # An Odoo config for this checkout: $1 = file, $2 = database (filter), $3 = http port.
     local odoo="$1" file="$2" db="$3" port="$4"

@@ -12,6 +12,7 @@ ensure_venv "$ODOO"
 ensure_postgres
 ensure_report_tools
 ensure_chromium
+ensure_alertmanager
 
 DB="${MSP_TEST_DB:-msp_test_$(date +%Y%m%d_%H%M%S)_$$}"
 ADDONS="${MSP_TEST_ADDONS:-$MSP_ADDONS}"

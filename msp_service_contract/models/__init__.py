@@ -26,3 +26,5 @@ from . import vendor_register
 from . import vendor_case
 from . import vendor_resale
 from . import vendor_expiry
+from . import alert_matching
+from . import emergency_intake

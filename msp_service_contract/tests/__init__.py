@@ -31,3 +31,4 @@ from . import test_capacity
 from . import test_vendors
 from . import test_vendor_expiry
 from . import test_invoicing_workers
+from . import test_emergency_intake

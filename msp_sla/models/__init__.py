@@ -15,3 +15,7 @@ from . import msp_oncall_escalation
 from . import msp_page_incident
 from . import helpdesk_ticket_paging
 from . import helpdesk_ticket_stage
+from . import msp_alert_source
+from . import msp_alert
+from . import helpdesk_ticket_alert
+from . import emergency_intake

@@ -1,4 +1,6 @@
 from . import (
+    test_alerts,
+    test_alerts_http,
     test_calendar,
     test_changes,
     test_constraints,

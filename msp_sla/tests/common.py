@@ -1,9 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
 from datetime import datetime
 
 from freezegun import freeze_time
 from pytz import timezone
 
+from odoo.addons.msp_sla.models.msp_alert_payload import parse_alerts
+from odoo.addons.msp_sla.models.msp_alert_source import hash_token
 from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -128,3 +131,72 @@ class MspSlaCase(TransactionCase):
         if event_type:
             domain.append(("event_type", "=", event_type))
         return self.env["msp.sla.event"].search(domain)
+
+
+class MspAlertCase(MspSlaCase):
+    """An Alertmanager source for the SLA team, its token, and a 24x7 emergency policy on
+    the team. No test here."""
+
+    TOKEN = "test-token-0123456789"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy_24x7 = cls.env["msp.sla.policy"].create(
+            {
+                "name": "Emergency 24x7",
+                "calendar_id": cls.calendar.id,
+                "target_ids": [
+                    Command.create(
+                        {
+                            "priority": P1,
+                            "kind": "response",
+                            "duration_minutes": 30,
+                            "counting": "always",
+                        }
+                    )
+                ],
+            }
+        )
+        cls.team.msp_emergency_policy_id = cls.policy_24x7
+        cls.customer.ref = "ACME"
+        cls.source = cls.env["msp.alert.source"].create(
+            {"name": "Prometheus test", "kind": "alertmanager", "team_id": cls.team.id}
+        )
+        cls.source.sudo().token_hash = hash_token(cls.TOKEN)
+
+    @staticmethod
+    def am_alert(name="DiskFull", status="firing", fingerprint=None, **labels):
+        """One alert as Alertmanager's webhook carries it."""
+        labels = {"alertname": name, "severity": "critical", **labels}
+        return {
+            "status": status,
+            "labels": labels,
+            "annotations": {"summary": f"{name} on {labels.get('instance', '?')}"},
+            "startsAt": "2030-01-07T09:00:00Z",
+            "endsAt": "0001-01-01T00:00:00Z",
+            "fingerprint": fingerprint or f"fp-{name}-{labels.get('instance', '')}",
+        }
+
+    @staticmethod
+    def am_body(*alerts, status="firing"):
+        return {
+            "version": "4",
+            "status": status,
+            "receiver": "msp-suite",
+            "groupKey": "{}:{}",
+            "alerts": list(alerts),
+        }
+
+    def ingest(self, *alerts, source=None):
+        source = source or self.source
+        body = json.dumps(self.am_body(*alerts))
+        summary = source._msp_alert_ingest(parse_alerts(source.kind, body))
+        # what the scheduled action the webhook wakes does next
+        self.env["msp.alert"]._msp_alert_open_pending()
+        return summary
+
+    def alerts_of(self, fingerprint):
+        return self.env["msp.alert"].search(
+            [("source_id", "=", self.source.id), ("fingerprint", "=", fingerprint)]
+        )

@@ -1,0 +1,576 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+import time
+from datetime import timedelta
+from textwrap import shorten
+
+from markupsafe import Markup
+from psycopg2.extras import Json
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, groupby
+
+ALERT_STATUSES = [("firing", "Firing"), ("resolved", "Resolved")]
+EVENT_KINDS = [
+    ("fired", "Fired"),
+    ("repeat", "Fired again"),
+    ("resolved", "Resolved"),
+    ("reopened", "Fired again after resolving (flapping)"),
+    ("closed", "Ticket closed"),
+    ("kept_open", "Ticket kept open (touched by a person)"),
+    ("assigned", "Assigned to a customer"),
+]
+P1 = "3"
+# Characters that are wildcards in an =ilike pattern: escaped to compare the text as is.
+LIKE_SPECIALS = re.compile(r"[\\%_]")
+TICKET_NAME_LENGTH = 200
+
+
+class MspAlert(models.Model):
+    """One alert of a monitoring source, per (source, customer, fingerprint) while it is
+    current: its firings and recoveries count here and land on one ticket. The unique index
+    on current alerts makes two deliveries of the same alert at once create one alert and one
+    ticket (see _msp_alert_ingest)."""
+
+    _name = "msp.alert"
+    _description = "Monitoring Alert"
+    _order = "last_seen desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, readonly=True)
+    source_id = fields.Many2one(
+        "msp.alert.source", required=True, readonly=True, index=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    fingerprint = fields.Char(required=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        index="btree_not_null",
+        readonly=True,
+        help="The customer the alert's labels matched (empty: unmatched; assign one with "
+        "'Assign to customer').",
+    )
+    match_note = fields.Char(string="Matched By", readonly=True)
+    assigned_by_person = fields.Boolean(
+        readonly=True,
+        help="A person assigned the customer: later firings of the same fingerprint that "
+        "match nothing go to this alert.",
+    )
+    ticket_id = fields.Many2one("helpdesk.ticket", readonly=True, index="btree_not_null")
+    needs_ticket = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Recorded by the webhook; its ticket is opened by the scheduled action the "
+        "webhook call wakes (seconds later).",
+    )
+    status = fields.Selection(ALERT_STATUSES, required=True, readonly=True, default="firing")
+    is_current = fields.Boolean(
+        string="Current",
+        readonly=True,
+        default=True,
+        help="The alert its fingerprint's notifications go to. An alert that resolved longer "
+        "ago than the source's flapping window stops being current when it fires again: "
+        "that firing opens a new alert and ticket.",
+    )
+    severity = fields.Char(readonly=True)
+    firing_count = fields.Integer(string="Firings", readonly=True, default=1)
+    first_seen = fields.Datetime(readonly=True, required=True)
+    last_seen = fields.Datetime(readonly=True, required=True)
+    resolved_at = fields.Datetime(readonly=True)
+    labels = fields.Json(string="Raw Labels", readonly=True)
+    annotations = fields.Json(readonly=True)
+    labels_display = fields.Text(string="Labels", compute="_compute_labels_display")
+    event_ids = fields.One2many("msp.alert.event", "alert_id", string="History", readonly=True)
+
+    # The exactly-once guard: INSERT ... ON CONFLICT DO NOTHING against this index.
+    _one_current_per_key = models.UniqueIndex(
+        "(source_id, fingerprint, COALESCE(partner_id, 0)) WHERE is_current",
+        "An alert source has one current alert per customer and fingerprint.",
+    )
+    _needs_ticket_index = models.Index("(id) WHERE needs_ticket")
+    _firing_count_positive = models.Constraint(
+        "CHECK(firing_count >= 0)", "An alert's firing count cannot be negative."
+    )
+
+    @api.depends("labels", "annotations")
+    def _compute_labels_display(self):
+        for alert in self:
+            lines = [f"{k}={v}" for k, v in sorted((alert.labels or {}).items())]
+            lines += [f"{k}: {v}" for k, v in sorted((alert.annotations or {}).items())]
+            alert.labels_display = "\n".join(lines)
+
+    # ------------------------------------------------------------------
+    # A person assigns an unmatched alert
+    # ------------------------------------------------------------------
+
+    def _msp_assign_customer(self, partner):
+        """Give these alerts (and their tickets) a customer: for the unmatched queue. The
+        ticket's policy follows from its new customer (msp_sla's policy hook)."""
+        partner = partner.commercial_partner_id
+        if not partner:
+            raise UserError(self.env._("Choose the customer to assign the alerts to."))
+        for alert in self:
+            if alert.partner_id:
+                raise UserError(
+                    self.env._(
+                        "Alert %(alert)s already belongs to %(customer)s: only unmatched "
+                        "alerts are assigned.",
+                        alert=alert.name,
+                        customer=alert.partner_id.display_name,
+                    )
+                )
+        # sudo: SLA users may read alerts, not write them; this button is their one change
+        # (the alert's customer, with the ticket they may edit anyway)
+        self.sudo().write({"partner_id": partner.id, "assigned_by_person": True})
+        self.ticket_id.write({"partner_id": partner.id})
+        self.env["msp.alert.event"].sudo().create(
+            [
+                {
+                    "alert_id": alert.id,
+                    "kind": "assigned",
+                    "date": fields.Datetime.now(),
+                    "note": partner.display_name,
+                }
+                for alert in self
+            ]
+        )
+        return True
+
+    def action_open_assign_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Assign to customer"),
+            "res_model": "msp.alert.assign.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "msp.alert", "active_ids": self.ids},
+        }
+
+    # ------------------------------------------------------------------
+    # Tickets of new alerts (the scheduled action the webhook wakes)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_msp_alert_tickets(self, batch_size=10):
+        """Open the tickets of the alerts the webhook recorded, in batches that commit.
+        Exactly once: each batch locks its alerts (FOR UPDATE SKIP LOCKED), so a second
+        worker running at once takes other alerts, and an alert leaves the queue in the
+        transaction that links its ticket. Small batches: a webhook call counting a repeat of
+        an alert in the batch waits for it. Stops before the cron's time limit would cut a
+        batch; the scheduler runs it again for what remains."""
+        while True:
+            # No intake lock here: webhook calls go on while tickets open. One that closes a
+            # ticket at the same moment may make this batch fail on the SLA ledger; the
+            # batch is then done again at the next run (every minute).
+            started = time.monotonic()
+            done = self._msp_alert_open_pending(batch_size)
+            remaining = self.search_count([("needs_ticket", "=", True)])
+            time_left = self.env["ir.cron"]._commit_progress(done, remaining=remaining)
+            if not done or not remaining or time_left <= 2 * (time.monotonic() - started):
+                return
+
+    @api.model
+    def _msp_alert_open_pending(self, limit=200):
+        """Open the tickets of up to ``limit`` recorded alerts; returns how many."""
+        self.flush_model(["needs_ticket"])  # the SQL below reads what was written before
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM msp_alert WHERE needs_ticket ORDER BY id LIMIT %s "
+                "FOR UPDATE SKIP LOCKED",
+                limit,
+            )
+        )
+        alerts = self.browse([row[0] for row in self.env.cr.fetchall()])
+        for source, batch in groupby(alerts, key=lambda a: a.source_id):
+            source.with_company(source.company_id)._msp_alert_open_tickets(
+                self.browse([a.id for a in batch])
+            )
+        return len(alerts)
+
+
+class MspAlertEvent(models.Model):
+    _name = "msp.alert.event"
+    _description = "Monitoring Alert History"
+    _order = "date desc, id desc"
+
+    alert_id = fields.Many2one("msp.alert", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="alert_id.company_id", store=True)
+    date = fields.Datetime(required=True)
+    kind = fields.Selection(EVENT_KINDS, required=True)
+    count = fields.Integer(default=1, help="Notifications this line stands for.")
+    note = fields.Char()
+
+
+class MspAlertSourceIntake(models.Model):
+    """The intake: what a webhook call does to alerts and tickets."""
+
+    _inherit = "msp.alert.source"
+
+    # ------------------------------------------------------------------
+    # Matching (the hook msp_service_contract extends)
+    # ------------------------------------------------------------------
+
+    def _msp_alert_match(self, labels):
+        """The customer of an alert with these labels: {"partner": res.partner (maybe
+        empty), "note": how it matched}. Modules add keys (msp_service_contract: "asset").
+        Here: a ``customer`` label equal to a customer's Reference (its commercial entity)."""
+        self.ensure_one()
+        value = str(labels.get("customer") or "").strip()
+        Partner = self.env["res.partner"]
+        if value:
+            partner = Partner.search(
+                [
+                    ("ref", "=ilike", LIKE_SPECIALS.sub(r"\\\g<0>", value)),
+                    ("company_id", "in", [self.company_id.id, False]),
+                ],
+                limit=2,
+            ).commercial_partner_id
+            if len(partner) == 1:
+                return {"partner": partner, "note": self.env._("customer label %s", value)}
+        return {"partner": Partner, "note": False}
+
+    def _msp_alert_match_all(self, alerts):
+        """_msp_alert_match for each alert, once per distinct label set; then, for those that
+        match nothing, the customer a person assigned to the fingerprint's current alert."""
+        memo, matches = {}, []
+        for alert in alerts:
+            key = tuple(sorted(alert["labels"].items()))
+            if key not in memo:
+                memo[key] = self._msp_alert_match(alert["labels"])
+            matches.append(memo[key])
+        pairs = zip(alerts, matches, strict=True)
+        unmatched = {a["fingerprint"] for a, m in pairs if not m["partner"]}
+        if unmatched:
+            assigned = self.env["msp.alert"].search(
+                [
+                    ("source_id", "=", self.id),
+                    ("is_current", "=", True),
+                    ("assigned_by_person", "=", True),
+                    ("fingerprint", "in", list(unmatched)),
+                ]
+            )
+            by_fingerprint = {a.fingerprint: a.partner_id for a in assigned}
+            matches = [
+                {**m, "partner": by_fingerprint[a["fingerprint"]], "note": "assigned"}
+                if not m["partner"] and a["fingerprint"] in by_fingerprint
+                else m
+                for a, m in zip(alerts, matches, strict=True)
+            ]
+        return matches
+
+    # ------------------------------------------------------------------
+    # Ticket values (hook)
+    # ------------------------------------------------------------------
+
+    def _msp_alert_ticket_values(self, alert, match, priority):
+        """The values of a new alert's ticket; modules add theirs (the asset)."""
+        self.ensure_one()
+        labels, annotations = alert["labels"], alert["annotations"]
+        title = labels.get("alertname") or alert["fingerprint"]
+        summary = annotations.get("summary") or annotations.get("description") or ""
+        where = labels.get("instance") or labels.get("hostname") or labels.get("host") or ""
+        name = " · ".join(filter(None, [title, where, summary]))
+        rows = Markup("").join(
+            Markup("<tr><td>%s</td><td>%s</td></tr>") % (key, value)
+            for key, value in [*sorted(labels.items()), *sorted(annotations.items())]
+        )
+        return {
+            "name": shorten(name, TICKET_NAME_LENGTH, placeholder="..."),
+            "description": Markup("<p>%s</p><table>%s</table>")
+            % (self.env._("Alert from %s", self.name), rows),
+            "team_id": self.team_id.id,
+            "company_id": self.company_id.id,
+            "partner_id": match["partner"].id,
+            "priority": priority,
+            "msp_emergency": priority == P1,
+        }
+
+    # ------------------------------------------------------------------
+    # Intake
+    # ------------------------------------------------------------------
+
+    def _msp_alert_ingest(self, alerts):
+        """Record a batch of parsed alerts (see msp_alert_payload.parse_alerts) and apply
+        them to tickets. Returns a summary {received, new, repeat, resolved, reopened,
+        closed, unmatched, orphan}.
+
+        Exactly once: the current alerts of the batch's fingerprints are locked first (FOR
+        UPDATE); new ones are inserted with INSERT ... ON CONFLICT DO NOTHING against the
+        unique index of current alerts. When two deliveries of the same new alert run at
+        once, the second insert waits for the first transaction; under Odoo's REPEATABLE
+        READ it then fails with a serialization error, and Odoo's request retry runs the
+        whole call again, which now finds the alert and counts a repeat. No check-then-insert
+        can make two tickets."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        summary = dict.fromkeys(
+            ("new", "repeat", "resolved", "reopened", "closed", "unmatched", "orphan"), 0
+        )
+        summary["received"] = len(alerts)
+        matches = self._msp_alert_match_all(alerts)
+        by_key = {}
+        for alert, match in zip(alerts, matches, strict=True):
+            key = (alert["fingerprint"], match["partner"].id or 0)
+            by_key.setdefault(key, []).append((alert, match))
+        current = self._msp_alert_lock_current({fp for fp, _partner in by_key})
+        Alert = self.env["msp.alert"]
+        events, new_keys, orphans = [], [], []
+        to_resolve, to_reopen = Alert, Alert
+        window = timedelta(minutes=self.flap_window_minutes)
+        for key in sorted(by_key):
+            items = by_key[key]
+            firings = sum(1 for alert, _m in items if alert["status"] == "firing")
+            last_alert = items[-1][0]
+            record = current.get(key)
+            if record and firings and record.status == "resolved":
+                if (
+                    self.flap_window_minutes
+                    and record.resolved_at
+                    and now - record.resolved_at <= window
+                ):
+                    to_reopen |= record
+                    self._msp_alert_fired(
+                        record, firings, last_alert, now, status="firing", resolved_at=False
+                    )
+                    events.append(self._msp_alert_event(record, "reopened", now, firings))
+                    summary["reopened"] += 1
+                else:
+                    record.write({"is_current": False})
+                    record = None
+            elif record and firings:
+                self._msp_alert_fired(record, firings, last_alert, now)
+                events.append(self._msp_alert_event(record, "repeat", now, firings))
+                summary["repeat"] += 1
+            if record is None:
+                if firings:
+                    new_keys.append((key, items, firings))
+                else:
+                    orphans.append((key, items))
+                continue
+            if last_alert["status"] == "resolved" and record.status == "firing":
+                to_resolve |= record
+            elif last_alert["status"] == "resolved":
+                record.last_seen = now  # a repeated "resolved": nothing new
+        new_alerts = self._msp_alert_insert(new_keys, now, summary)
+        if new_alerts:
+            # sudo: the intake wakes the scheduled action that opens the new alerts' tickets
+            self.env.ref("msp_sla.ir_cron_msp_alert_tickets").sudo()._trigger()
+        for alert in new_alerts:
+            events.append(self._msp_alert_event(alert, "fired", now, alert.firing_count))
+        to_resolve |= new_alerts.filtered(
+            lambda a: by_key[(a.fingerprint, a.partner_id.id or 0)][-1][0]["status"] == "resolved"
+        )
+        self._msp_alert_insert_orphans(orphans, now, summary)
+        events += self._msp_alert_reopen_tickets(to_reopen, now)
+        events += self._msp_alert_resolve(to_resolve, now, summary)
+        self.env["msp.alert.event"].create(events)
+        return summary
+
+    def _msp_alert_fired(self, record, firings, last_alert, now, **values):
+        """Count ``firings`` more notifications on a current alert; keep its latest labels."""
+        record.write(
+            {
+                "firing_count": record.firing_count + firings,
+                "last_seen": now,
+                "labels": last_alert["labels"],
+                "annotations": last_alert["annotations"],
+                **values,
+            }
+        )
+
+    def _msp_alert_event(self, alert, kind, date, count=1, note=False):
+        return {"alert_id": alert.id, "kind": kind, "date": date, "count": count, "note": note}
+
+    def _msp_alert_lock_current(self, fingerprints):
+        """{(fingerprint, partner id or 0): msp.alert} of the current alerts, locked."""
+        if not fingerprints:
+            return {}
+        self.env["msp.alert"].flush_model(["is_current", "fingerprint", "source_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM msp_alert WHERE source_id = %s AND is_current "
+                "AND fingerprint = ANY(%s) ORDER BY id FOR UPDATE",
+                self.id,
+                sorted(fingerprints),
+            )
+        )
+        alerts = self.env["msp.alert"].browse([row[0] for row in self.env.cr.fetchall()])
+        return {(a.fingerprint, a.partner_id.id or 0): a for a in alerts}
+
+    def _msp_alert_insert(self, new_keys, now, summary):
+        """The new current alerts, in one INSERT ... ON CONFLICT DO NOTHING; their tickets
+        are opened right after, by the scheduled action this call triggers
+        (msp.alert._cron_msp_alert_tickets)."""
+        Alert = self.env["msp.alert"]
+        if not new_keys:
+            return Alert
+        Alert.flush_model()  # the superseded alerts leave the unique index first
+        rows = []
+        for (fingerprint, partner_id), items, firings in new_keys:
+            alert, match = items[-1]
+            summary["new"] += 1
+            summary["unmatched"] += not partner_id
+            rows.append(
+                SQL(
+                    "(%s, %s, %s, %s, %s, %s, true, 'firing', true, %s, %s, %s, %s, %s, %s, "
+                    "%s, %s, %s, %s)",
+                    alert["name"],
+                    self.id,
+                    self.company_id.id,
+                    fingerprint,
+                    partner_id or None,
+                    match.get("note") or None,
+                    alert["labels"].get(self.severity_label) or None,
+                    firings,
+                    now,
+                    now,
+                    Json(alert["labels"]),
+                    Json(alert["annotations"]),
+                    self.env.uid,
+                    now,
+                    self.env.uid,
+                    now,
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO msp_alert (name, source_id, company_id, fingerprint, partner_id, "
+                "match_note, needs_ticket, status, is_current, severity, firing_count, "
+                "first_seen, last_seen, labels, annotations, create_uid, create_date, "
+                "write_uid, write_date) VALUES %s "
+                "ON CONFLICT (source_id, fingerprint, COALESCE(partner_id, 0)) "
+                "WHERE is_current DO NOTHING RETURNING id",
+                SQL(", ").join(rows),
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if len(ids) != len(rows):
+            # Only under READ COMMITTED (Odoo runs REPEATABLE READ, where PostgreSQL raises
+            # a serialization error instead): refuse, the sender delivers again.
+            raise UserError(
+                self.env._("Another delivery of the same alerts ran at once: send again.")
+            )
+        return Alert.browse(ids)
+
+    def _msp_alert_open_tickets(self, alerts):
+        """One create for the tickets of these new alerts of this source; those resolved
+        meanwhile are then closed as a recovery closes them."""
+        now = fields.Datetime.now()
+        vals_list = []
+        for alert in alerts:
+            data = {
+                "fingerprint": alert.fingerprint,
+                "labels": alert.labels or {},
+                "annotations": alert.annotations or {},
+            }
+            match = self._msp_alert_match(data["labels"])
+            if match["partner"] != alert.partner_id:
+                # assigned by a person, or the register changed since: the alert's customer
+                match = {"partner": alert.partner_id, "note": alert.match_note}
+            priority = self._msp_alert_priority(data["labels"])
+            vals_list.append(self._msp_alert_ticket_values(data, match, priority))
+        tickets = (
+            self.env["helpdesk.ticket"]
+            .with_context(msp_alert_intake=True, mail_create_nosubscribe=True)
+            .create(vals_list)
+        )
+        for alert, ticket in zip(alerts, tickets, strict=True):
+            alert.write({"ticket_id": ticket.id, "needs_ticket": False})
+        resolved = alerts.filtered(lambda a: a.status == "resolved")
+        events = self._msp_alert_resolve(resolved, now, dict.fromkeys(("resolved", "closed"), 0))
+        self.env["msp.alert.event"].create(events)
+
+    def _msp_alert_insert_orphans(self, orphans, now, summary):
+        """A "resolved" for an alert never seen firing (sent before the source was set up):
+        recorded, not current, no ticket."""
+        if not orphans:
+            return
+        vals = []
+        for (fingerprint, partner_id), items in orphans:
+            alert, match = items[-1]
+            vals.append(
+                {
+                    "name": alert["name"],
+                    "source_id": self.id,
+                    "company_id": self.company_id.id,
+                    "fingerprint": fingerprint,
+                    "partner_id": partner_id or False,
+                    "match_note": match.get("note"),
+                    "status": "resolved",
+                    "is_current": False,
+                    "firing_count": 0,
+                    "first_seen": now,
+                    "last_seen": now,
+                    "resolved_at": now,
+                    "labels": alert["labels"],
+                    "annotations": alert["annotations"],
+                    "severity": alert["labels"].get(self.severity_label) or False,
+                }
+            )
+            summary["orphan"] += 1
+        self.env["msp.alert"].create(vals)
+
+    def _msp_alert_ticket_stage(self, ticket, closed):
+        stages = ticket.team_id._get_applicable_stages()
+        return stages.filtered(lambda s: bool(s.closed) == closed)[:1]
+
+    def _msp_alert_reopen_tickets(self, alerts, now):
+        """Flapping: the alert fired again within the window, its ticket opens again."""
+        events = []
+        Ticket = self.env["helpdesk.ticket"].with_context(msp_alert_intake=True)
+        for alert in alerts:
+            ticket = Ticket.browse(alert.ticket_id.id)
+            if not ticket:
+                continue
+            if ticket.closed:
+                stage = self._msp_alert_ticket_stage(ticket, closed=False)
+                if stage:
+                    ticket.stage_id = stage
+            ticket.message_post(
+                body=self.env._(
+                    "Alert %(alert)s fired again %(minutes)s minutes or less after it resolved "
+                    "(flapping): this ticket is open again.",
+                    alert=alert.name,
+                    minutes=self.flap_window_minutes,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return events
+
+    def _msp_alert_resolve(self, alerts, now, summary):
+        """Note the recovery on the tickets; close those the source may close and no person
+        touched."""
+        events = []
+        if not alerts:
+            return events
+        firing = alerts.filtered(lambda a: a.status == "firing")
+        firing.write({"status": "resolved", "resolved_at": now, "last_seen": now})
+        Ticket = self.env["helpdesk.ticket"].with_context(msp_alert_intake=True)
+        for alert in alerts:
+            if alert in firing:
+                summary["resolved"] += 1
+                events.append(self._msp_alert_event(alert, "resolved", now))
+            ticket = Ticket.browse(alert.ticket_id.id)
+            if not ticket or ticket.closed:
+                continue
+            close = self.close_on_resolved and not ticket.msp_alert_touched
+            stage = close and self._msp_alert_ticket_stage(ticket, closed=True)
+            if stage:
+                body = self.env._("Alert %s resolved: the ticket is closed.", alert.name)
+            elif self.close_on_resolved:
+                body = self.env._(
+                    "Alert %s resolved. The ticket stays open: a person has worked on it.",
+                    alert.name,
+                )
+            else:
+                body = self.env._("Alert %s resolved.", alert.name)
+            ticket.message_post(body=body, subtype_xmlid="mail.mt_note")
+            if stage:
+                ticket.stage_id = stage
+                summary["closed"] += 1
+                events.append(self._msp_alert_event(alert, "closed", now))
+            elif self.close_on_resolved:
+                events.append(self._msp_alert_event(alert, "kept_open", now))
+        return events
