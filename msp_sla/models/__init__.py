@@ -19,3 +19,4 @@ from . import msp_alert_source
 from . import msp_alert
 from . import helpdesk_ticket_alert
 from . import emergency_intake
+from . import msp_alert_paging

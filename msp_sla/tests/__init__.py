@@ -1,4 +1,5 @@
 from . import (
+    test_alert_paging,
     test_alerts,
     test_alerts_http,
     test_calendar,
