@@ -34,18 +34,33 @@ if ! "$PY" "$ODOO/odoo-bin" -c "$CFG" -d "$DB" "${action[@]}" --stop-after-init 
     exit 1
 fi
 
-PYTEST=("$PY" -m pytest --odoo-config="$CFG" --odoo-database="$DB" --odoo-http)
+PYTEST=("$PY" -m pytest --odoo-http)
 set +e
 if [ $# -eq 0 ]; then
-    # The whole suite: the tests marked `standalone` (their own Odoo servers, wheel builds) need
-    # no test database, so a second pytest runs them beside the others, on the second core.
+    # The whole suite in two pytest processes, one per core. The tests marked `standalone`
+    # (their own Odoo servers, wheel builds, the restore drill, the browser tours) run in the
+    # second one, on a copy of the installed database with its own config and HTTP port, so
+    # the two never share a transaction, a lock or a port.
+    SIDE_DB="${DB}_side"
+    SIDE_CFG="$REPO_ROOT/.odoo/test-$SIDE_DB.conf"
+    main_port="$(sed -n 's/^http_port = //p' "$CFG")"
+    side_port="$(free_port)"
+    while [ "$side_port" = "$main_port" ]; do side_port="$(free_port)"; done
+    write_odoo_config "$ODOO" "$SIDE_CFG" "$SIDE_DB" "$side_port"
+    drop_db "$SIDE_DB" 2>/dev/null
+    psql -d postgres -qc "CREATE DATABASE \"$SIDE_DB\" TEMPLATE \"$DB\"" \
+        && if [ -d "$REPO_ROOT/.odoo-data/filestore/$DB" ]; then
+            cp -a "$REPO_ROOT/.odoo-data/filestore/$DB" "$REPO_ROOT/.odoo-data/filestore/$SIDE_DB"
+        fi || die "could not copy database '$DB' for the second test process"
     side_dir="$(mktemp -d)"
-    say "running the standalone tests beside the others (output at the end)"
-    (cd "$REPO_ROOT" && "${PYTEST[@]}" -m standalone -p no:cacheprovider \
-        --junitxml="$side_dir/side.xml" >"$side_dir/side.log" 2>&1) &
+    say "running the standalone tests beside the others, on '$SIDE_DB' (output at the end)"
+    (cd "$REPO_ROOT" && "${PYTEST[@]}" --odoo-config="$SIDE_CFG" --odoo-database="$SIDE_DB" \
+        -m standalone -p no:cacheprovider --junitxml="$side_dir/side.xml" \
+        >"$side_dir/side.log" 2>&1) &
     side_pid=$!
     say "running the tests (pytest-odoo, database '$DB')"
-    (cd "$REPO_ROOT" && "${PYTEST[@]}" -m "not standalone" --junitxml="$side_dir/main.xml")
+    (cd "$REPO_ROOT" && "${PYTEST[@]}" --odoo-config="$CFG" --odoo-database="$DB" \
+        -m "not standalone" --junitxml="$side_dir/main.xml")
     rc=$?
     wait "$side_pid"
     side_rc=$?
@@ -71,9 +86,10 @@ failed = total["failures"] + total["errors"] + total["skipped"]
 print(f"total: {total['tests'] - failed} passed, {failed} failed")
 PY
     rm -rf "$side_dir"
+    if [ "$rc" -eq 0 ]; then drop_db "$SIDE_DB" && rm -f "$SIDE_CFG"; fi
 else
     say "running the tests (pytest-odoo, database '$DB')"
-    (cd "$REPO_ROOT" && "${PYTEST[@]}" "$@")
+    (cd "$REPO_ROOT" && "${PYTEST[@]}" --odoo-config="$CFG" --odoo-database="$DB" "$@")
     rc=$?
 fi
 set -e

@@ -4,6 +4,7 @@ import io
 from datetime import date, datetime, time
 from pathlib import Path
 
+import pytest
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
@@ -13,6 +14,9 @@ from odoo.tools.pdf import PdfFileReader
 
 from .common import MspContractCase
 from .tour_screenshots import TourScreenshotMixin
+
+# make test runs the browser tours in its second process, on its own copy of the database
+pytestmark = pytest.mark.standalone
 
 
 class MspTourCase(TourScreenshotMixin, HttpCase, MspContractCase):

@@ -38,6 +38,10 @@ registry.category("web_tour.tours").add("msp_vendor_case_tour", {
             run: "click",
         },
         {
+            content: "The account is chosen: the circuit ID to quote is shown",
+            trigger: "body:not(:has(.o-autocomplete--dropdown-menu)) .modal .o_field_widget[name='circuit_ref']:contains('LF-ETH-0048213')",
+        },
+        {
             content: "Type the carrier's fault number",
             trigger: ".modal .o_field_widget[name='vendor_ref'] input",
             run: "edit LF-FLT-7781203",
@@ -48,8 +52,8 @@ registry.category("web_tour.tours").add("msp_vendor_case_tour", {
             run: "click",
         },
         {
-            content: "The circuit ID to quote is shown",
-            trigger: ".modal .o_field_widget[name='circuit_ref']:contains('LF-ETH-0048213')",
+            content: "The fault number is kept",
+            trigger: "body:not(:has(.o-autocomplete--dropdown-menu)) .modal .o_field_widget[name='vendor_ref'] input:value('LF-FLT-7781203')",
         },
         {
             content: "Call the carrier's escalation desk: the number is a tel: link",
