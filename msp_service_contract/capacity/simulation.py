@@ -14,7 +14,7 @@ business minutes of the SLA calendar or round the clock, as msp_sla's clocks cou
 import bisect
 import math
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import simpy
 
@@ -78,6 +78,8 @@ class Scenario:
     start: tickets arrive from this minute on; the queue then holds ``backlog``
     backlog: (arrival minute, priority) of the tickets open at ``start`` (the desk's real
         queue when the prediction is made): they take technicians' time, are not measured
+    oncall_shifts: one list of (start, end) intervals per person on call (outside the
+        working hours): they take only tickets of ``oncall_priorities``, the emergencies
     """
 
     rates: dict
@@ -93,6 +95,8 @@ class Scenario:
     day_cv: float = 0.0
     start: float = 0.0
     backlog: list = field(default_factory=list)
+    oncall_shifts: list = field(default_factory=list)
+    oncall_priorities: tuple = ()
 
     @property
     def end(self):
@@ -145,9 +149,16 @@ def simulate(scenario, seed):
     counter = [0]
     busy = [0.0]
 
+    emergencies = set(scenario.oncall_priorities)
+    # the people on call wait for this event: an emergency was queued
+    emergency_queued = [env.event()]
+
     def put(ticket, first_arrival):
         counter[0] += 1
         queue.put(simpy.PriorityItem((rank[ticket.priority], first_arrival, counter[0]), ticket))
+        if ticket.priority in emergencies and not emergency_queued[0].triggered:
+            emergency_queued[0].succeed()
+            emergency_queued[0] = env.event()
 
     def arrive():
         if scenario.start > 0:
@@ -162,7 +173,42 @@ def simulate(scenario, seed):
             tickets.append(ticket)
             put(ticket, moment)
 
-    def technician(shifts):
+    def serve(ticket, end):
+        """Work on ``ticket`` until it is done or the shift ends (then it is queued again)."""
+        if ticket.response is None:
+            ticket.response = env.now
+        work = min(ticket.remaining, end - env.now)
+        yield env.timeout(work)
+        busy[0] += work
+        ticket.remaining -= work
+        if ticket.remaining <= 1e-9:
+            ticket.resolved = env.now
+        else:
+            put(ticket, ticket.arrival)
+
+    def take_any(end):
+        """The most urgent queued ticket, or None when the shift ends first."""
+        request = queue.get()
+        yield request | env.timeout(end - env.now)
+        if not request.triggered:
+            request.cancel()
+            return None
+        return request.value.item
+
+    def take_emergency(end):
+        """For a person on call: the most urgent queued ticket once it is an emergency
+        (emergencies rank first, so one waiting is at the head of the queue), or None."""
+        while env.now < end:
+            if queue.items and queue.items[0].item.priority in emergencies:
+                request = queue.get()  # served at once while the queue holds tickets
+                if request.triggered:
+                    yield request
+                    return request.value.item
+                request.cancel()
+            yield emergency_queued[0] | env.timeout(end - env.now)
+        return None
+
+    def worker(shifts, take):
         for start, end in shifts:
             end = min(end, scenario.end)
             if end <= env.now:
@@ -170,22 +216,10 @@ def simulate(scenario, seed):
             if start > env.now:
                 yield env.timeout(start - env.now)
             while env.now < end:
-                request = queue.get()
-                yield request | env.timeout(end - env.now)
-                if not request.triggered:
-                    request.cancel()
+                ticket = yield from take(end)
+                if ticket is None:
                     break
-                ticket = request.value.item
-                if ticket.response is None:
-                    ticket.response = env.now
-                work = min(ticket.remaining, end - env.now)
-                yield env.timeout(work)
-                busy[0] += work
-                ticket.remaining -= work
-                if ticket.remaining <= 1e-9:
-                    ticket.resolved = env.now
-                else:
-                    put(ticket, ticket.arrival)
+                yield from serve(ticket, end)
 
     env.process(arrive())
     available = 0.0
@@ -194,7 +228,9 @@ def simulate(scenario, seed):
         available += sum(
             max(min(e, scenario.end) - max(s, 0), 0) for s, e in shifts if s < scenario.end
         )
-        env.process(technician(shifts))
+        env.process(worker(shifts, take_any))
+    for shifts in scenario.oncall_shifts:
+        env.process(worker(sorted(shifts), take_emergency))
     env.run(until=scenario.end)
     return {
         "shares": _measure(scenario, tickets),
@@ -323,21 +359,7 @@ def _bisect(ok, low, high):
 def with_added(scenario, extra_shifts, added):
     if not added:
         return scenario
-    return Scenario(
-        rates=scenario.rates,
-        handling=scenario.handling,
-        shifts=list(scenario.shifts) + [extra_shifts] * added,
-        targets=scenario.targets,
-        business_hours=scenario.business_hours,
-        order=scenario.order,
-        warmup=scenario.warmup,
-        horizon=scenario.horizon,
-        drain=scenario.drain,
-        week_factors=scenario.week_factors,
-        day_cv=scenario.day_cv,
-        start=scenario.start,
-        backlog=scenario.backlog,
-    )
+    return replace(scenario, shifts=list(scenario.shifts) + [extra_shifts] * added)
 
 
 def weekly_shifts(days, start_hour, end_hour, weeks):

@@ -28,3 +28,4 @@ from . import vendor_resale
 from . import vendor_expiry
 from . import alert_matching
 from . import emergency_intake
+from . import capacity_oncall

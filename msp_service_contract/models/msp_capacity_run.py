@@ -727,7 +727,7 @@ class MspCapacityRun(models.Model):
             handling[priority] = estimation.fit_handling(
                 samples if len(samples) >= MIN_HANDLING_SAMPLES else pooled
             )
-        return simulation.Scenario(
+        scenario = simulation.Scenario(
             rates=history["arrivals"].hourly_rates(extra_weekly=extra_weekly),
             handling=handling,
             shifts=setup["shifts"],
@@ -746,6 +746,10 @@ class MspCapacityRun(models.Model):
                 for priority, created in history["backlog"]
             ],
         )
+        scenario.oncall_shifts, scenario.oncall_priorities = self._msp_capacity_oncall(
+            setup, scenario.end
+        )
+        return scenario
 
 
 class MspCapacityRunTarget(models.Model):

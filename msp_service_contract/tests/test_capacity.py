@@ -126,6 +126,44 @@ class TestCapacity(MspContractCase):
             {("1", "Incident", True): 8, ("1", "Incident", False): 8},
         )
 
+    def test_on_call_schedule_adds_a_responder_out_of_hours(self):
+        run = self.new_run()
+        with freeze_time(NOW):
+            setup = run._msp_capacity_setup(NOW)
+            history = run._msp_capacity_history(NOW)
+            without = run._msp_capacity_scenario(history, setup)
+        self.assertEqual((without.oncall_shifts, without.oncall_priorities), ([], ()))
+
+        self.env["msp.oncall.schedule"].create(
+            {
+                "name": "Desk nights",
+                "team_id": self.team.id,
+                "tz": "UTC",
+                "layer_ids": [
+                    Command.create(
+                        {
+                            "layer": "primary",
+                            "rotation": "weekly",
+                            "start_date": date(2026, 11, 2),
+                            "member_ids": [Command.create({"user_id": self.technician.id})],
+                        }
+                    )
+                ],
+            }
+        )
+        with freeze_time(NOW):
+            scenario = run._msp_capacity_scenario(history, setup)
+        self.assertEqual(scenario.oncall_priorities, ("3",), "the schedule pages P1 only")
+        [nights] = scenario.oncall_shifts
+        office = sorted(setup["extra_shifts"])
+        self.assertEqual(nights[0], (0.0, office[0][0]), "from Monday 00:00 to 09:00")
+        self.assertEqual(nights[1], (office[0][1], office[1][0]), "17:00 to 09:00")
+        self.assertLessEqual(nights[-1][1], scenario.end)
+        # on call and in the office cover the whole simulated time, once
+        on_call = sum(e - b for b, e in nights)
+        worked = sum(min(e, scenario.end) - b for b, e in office if b < scenario.end)
+        self.assertAlmostEqual(on_call + worked, scenario.end, delta=1e-6)
+
     def test_targets_from_the_policy(self):
         run = self.new_run()
         self.assertEqual(

@@ -3,6 +3,7 @@
 
 import random
 from datetime import datetime
+from itertools import pairwise
 
 from odoo.addons.msp_service_contract.capacity import estimation, queueing, simulation
 from odoo.addons.msp_service_contract.capacity.simulation import WEEK_MINUTES, Scenario, Target
@@ -66,6 +67,37 @@ class TestCapacitySimulation(BaseCase):
                     self.assertGreaterEqual(share, previous[kind] - 0.005, (technicians, kind))
             previous = shares
         self.assertGreater(previous["response"], 0.9)
+
+    def test_on_call_takes_only_emergencies_out_of_hours(self):
+        """Tickets arrive only in the evening: the office (Monday-Friday 8:00-17:00) answers
+        none within the hour; a person on call out of hours answers the emergencies (P1)
+        and leaves the others to the morning."""
+        weeks = 3
+        evening = [0.0] * 168
+        for day in range(7):
+            for hour in (20, 21, 22):
+                evening[day * 24 + hour] = 0.4
+        office = simulation.weekly_shifts(range(5), 8, 17, weeks + 2)
+        nights = [(0, office[0][0])] + [(end, start) for (_s, end), (start, _e) in pairwise(office)]
+        within_hour = {"response": Target(60, business=False)}
+        scenario = Scenario(
+            rates={"3": evening, "1": evening},
+            handling={p: estimation.HandlingModel(20.0, 0.5) for p in ("3", "1")},
+            shifts=[office] * 2,
+            targets={"3": within_hour, "1": within_hour},
+            business_hours=office,
+            order=["3", "1"],
+            warmup=WEEK_MINUTES,
+            horizon=(weeks - 1) * WEEK_MINUTES,
+            drain=WEEK_MINUTES,
+        )
+        without, _results = simulation.run(scenario, replications=2, seed=5)
+        self.assertLess(without["3"]["response"].mean, 0.05)
+        scenario.oncall_shifts = [nights]
+        scenario.oncall_priorities = ("3",)
+        with_oncall, _results = simulation.run(scenario, replications=2, seed=5)
+        self.assertGreater(with_oncall["3"]["response"].mean, 0.9)
+        self.assertEqual(with_oncall["1"]["response"].mean, 0.0, "P3s wait for the office")
 
     def test_seed_reproduces(self):
         scenario = office_desk(2, per_week=60, weeks=2)
