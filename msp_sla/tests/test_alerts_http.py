@@ -72,7 +72,9 @@ class TestAlertWebhook(HttpCase, MspAlertCase):
         response = self.post(body)
         self.assertEqual(response.status_code, 200, response.text)
         self.assertEqual(response.json()["new"], 1)
-        pending = self.env["msp.alert"].search([("needs_ticket", "=", True)])
+        pending = self.env["msp.alert"].search(
+            [("source_id", "=", self.source.id), ("needs_ticket", "=", True)]
+        )
         self.assertEqual(pending.name, "DiskFull", "recorded; its ticket opens next")
 
     def test_grafana_documented_body(self):
