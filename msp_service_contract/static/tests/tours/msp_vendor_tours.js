@@ -28,9 +28,11 @@ registry.category("web_tour.tours").add("msp_vendor_case_tour", {
             run: "click",
         },
         {
-            content: "Choose the customer's fibre line",
+            // a click lists the customer's accounts; typing would leave a delayed search that
+            // reopens the list with the chosen account's name ("No records")
+            content: "Open the customer's vendor accounts",
             trigger: ".modal .o_field_widget[name='vendor_account_id'] input",
-            run: "edit Lumen",
+            run: "click",
         },
         {
             content: "The carrier's account of this customer",
