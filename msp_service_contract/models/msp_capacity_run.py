@@ -640,11 +640,6 @@ class MspCapacityRun(models.Model):
             )
         return employees
 
-    def _msp_capacity_extra_availability(self, employees, start, end):
-        """More working time per employee: {employee id: [(start, end) UTC datetimes]}.
-        Nothing here; on-call schedules plug in by overriding it."""
-        return {}
-
     def _msp_capacity_setup(self, now):
         """Simulation time zero (a Monday 00:00 in the desk's time zone), the technicians'
         shifts, the business hours and the shift of a technician to add, in minutes."""
@@ -666,7 +661,6 @@ class MspCapacityRun(models.Model):
             ]
 
         employees = self._msp_capacity_employees()
-        extra = self._msp_capacity_extra_availability(employees, monday, end)
         shifts = []
         for employee in employees:
             calendar = (
@@ -677,12 +671,7 @@ class MspCapacityRun(models.Model):
             intervals = calendar._work_intervals_batch(
                 monday, end, resources=employee.resource_id, tz=tz
             )[employee.resource_id.id]
-            own = [(b, e) for b, e, _meta in intervals]
-            own += [
-                (utc.localize(b) if not b.tzinfo else b, utc.localize(e) if not e.tzinfo else e)
-                for b, e in extra.get(employee.id, [])
-            ]
-            shifts.append(sorted(minutes(own)))
+            shifts.append(sorted(minutes((b, e) for b, e, _meta in intervals)))
         if self.extra_technicians < 0:
             shifts.sort(key=lambda s: sum(e - b for b, e in s))
             shifts = shifts[: max(len(shifts) + self.extra_technicians, 0)]

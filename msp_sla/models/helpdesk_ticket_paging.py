@@ -59,15 +59,19 @@ class HelpdeskTicket(models.Model):
 
     def _msp_page_autostart(self):
         """Page the open tickets of these at their schedule's paging priority or above."""
-        if not self.ids:
+        # no schedule pages below its lowest choice: most tickets need no schedule lookup
+        lowest = min(
+            key
+            for key, _label in self.env["msp.oncall.schedule"]._fields["page_priority"].selection
+        )
+        candidates = self.filtered(
+            lambda t: t.id and not t.closed and (t.priority or "0") >= lowest
+        )
+        if not candidates:
             return
-        schedules = self._msp_page_schedules()
-        urgent = self.filtered(
-            lambda t: (
-                t.id in schedules
-                and not t.closed
-                and (t.priority or "0") >= schedules[t.id].page_priority
-            )
+        schedules = candidates._msp_page_schedules()
+        urgent = candidates.filtered(
+            lambda t: t.id in schedules and (t.priority or "0") >= schedules[t.id].page_priority
         )
         if urgent:
             urgent._msp_page_start(schedules)
