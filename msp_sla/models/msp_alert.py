@@ -278,7 +278,11 @@ class MspAlertSourceIntake(models.Model):
     def _msp_alert_match(self, labels):
         """The customer of an alert with these labels: {"partner": res.partner (maybe
         empty), "note": how it matched}. Modules add keys (msp_service_contract: "asset").
-        Here: a ``customer`` label equal to a customer's Reference (its commercial entity)."""
+        Here: the customer label (_msp_alert_match_customer_label)."""
+        return self._msp_alert_match_customer_label(labels)
+
+    def _msp_alert_match_customer_label(self, labels):
+        """A ``customer`` label equal to a customer's Reference (its commercial entity)."""
         self.ensure_one()
         value = str(labels.get("customer") or "").strip()
         Partner = self.env["res.partner"]
@@ -294,15 +298,40 @@ class MspAlertSourceIntake(models.Model):
                 return {"partner": partner, "note": self.env._("customer label %s", value)}
         return {"partner": Partner, "note": False}
 
+    def _msp_alert_match_many(self, label_sets):
+        """{labels as a sorted tuple of items: _msp_alert_match(labels)} for these label sets.
+        Modules that look matches up in the database do it here for all at once (one query
+        for a webhook call's alerts, not one per alert)."""
+        return {key: self._msp_alert_match(dict(key)) for key in label_sets}
+
     def _msp_alert_match_all(self, alerts):
-        """_msp_alert_match for each alert, once per distinct label set; then, for those that
-        match nothing, the customer a person assigned to the fingerprint's current alert."""
-        memo, matches = {}, []
+        """The match of each alert. A repeat of a firing alert that matched a customer, with
+        the same labels, keeps its alert's customer without a new lookup (the alert is about
+        the same device until it resolves). The others: _msp_alert_match_many once per
+        distinct label set; then, for those that match nothing, the customer a person
+        assigned to the fingerprint's current alert."""
+        firing = {}
+        fingerprints = {alert["fingerprint"] for alert in alerts}
+        for record in self._msp_alert_read_current(fingerprints).values():
+            if record.status == "firing":
+                firing.setdefault(record.fingerprint, []).append(record)
+
+        def known(alert):
+            records = firing.get(alert["fingerprint"], [])
+            if len(records) == 1 and records[0].partner_id and records[0].labels == alert["labels"]:
+                return records[0]
+            return None
+
+        looked_up = self._msp_alert_match_many(
+            {tuple(sorted(alert["labels"].items())) for alert in alerts if not known(alert)}
+        )
+        matches = []
         for alert in alerts:
-            key = tuple(sorted(alert["labels"].items()))
-            if key not in memo:
-                memo[key] = self._msp_alert_match(alert["labels"])
-            matches.append(memo[key])
+            record = known(alert)
+            if record:
+                matches.append({"partner": record.partner_id, "note": record.match_note})
+            else:
+                matches.append(looked_up[tuple(sorted(alert["labels"].items()))])
         pairs = zip(alerts, matches, strict=True)
         unmatched = {a["fingerprint"] for a, m in pairs if not m["partner"]}
         if unmatched:
