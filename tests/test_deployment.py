@@ -48,17 +48,21 @@ def _psql(db, query):
 
 
 def _ledger_heads(db, upto=None):
-    """Per ledger: its number of lines, its newest line's id and hash, read in SQL; with
-    ``upto`` ({model: id}), of the lines up to that id only. The ledgers only grow, so the
-    source read up to the restore's newest lines is the source as it was backed up, whatever
-    other tests committed since (the full suite runs this test beside the others)."""
+    """Per ledger: its number of lines, its newest line's id, and the id and hash of its
+    newest sealed line, read in SQL; with ``upto`` ({model: (newest id, newest sealed id)}),
+    of the lines up to those ids only. The ledgers only grow and a sealed line never changes,
+    so the source read up to the restore's newest lines is the source as it was backed up,
+    whatever other tests committed or sealed since (the full suite runs this test beside
+    the others)."""
     heads = {}
     for model, table in LEDGERS.items():
-        where = f"WHERE id <= {int(upto[model])}" if upto else ""
+        newest, sealed = upto[model] if upto else (None, None)
+        where = f"WHERE id <= {int(newest)}" if upto else ""
+        sealed_where = f"WHERE id = {int(sealed)}" if upto else "WHERE ledger_hash IS NOT NULL"
         heads[model] = _psql(
             db,
-            f"SELECT count(*), max(id), (SELECT ledger_hash FROM {table} {where} "
-            f"ORDER BY id DESC LIMIT 1) FROM {table} {where}",
+            f"SELECT count(*), max(id), (SELECT id || ':' || ledger_hash FROM {table} "
+            f"{sealed_where} ORDER BY id DESC LIMIT 1) FROM {table} {where}",
         )
     return heads
 
@@ -79,7 +83,10 @@ def test_prod_command_serves_a_restored_backup_with_workers(restored):
     assert (backup / "db.dump").stat().st_size > 0
     restore_database(backup, db)
     restored_heads = _ledger_heads(db)
-    upto = {model: head.split("|")[1] or 0 for model, head in restored_heads.items()}
+    upto = {
+        model: (head.split("|")[1] or 0, head.split("|")[2].split(":")[0] or 0)
+        for model, head in restored_heads.items()
+    }
     assert restored_heads == _ledger_heads(source, upto)
 
     port = free_port()

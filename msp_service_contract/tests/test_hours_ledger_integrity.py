@@ -19,7 +19,12 @@ class TestHoursLedgerIntegrity(MspContractCase):
         )
         return {r["company_id"]: r for r in results}[self.company.id]
 
+    def seal(self):
+        """What the scheduled action does right after each commit that writes lines."""
+        self.env["msp.contract.hours.entry"]._msp_ledger_seal_pending()
+
     def sql(self, query, *args):
+        self.seal()  # the tampering below happens after the lines were sealed
         self.env.flush_all()
         self.env.cr.execute(query, args)
         self.env.invalidate_all()
@@ -27,6 +32,7 @@ class TestHoursLedgerIntegrity(MspContractCase):
     def test_lines_are_chained_and_verify(self):
         contract = self.make_contract()
         self.log_time(self.make_ticket(), date(2026, 9, 10), 2.0)
+        self.seal()
         entries = contract.msp_hours_entry_ids.sorted("ledger_sequence")
         self.assertEqual(len(entries), 2, "included hours, then the covered time")
         self.assertEqual(entries[1].ledger_sequence, entries[0].ledger_sequence + 1)
@@ -40,6 +46,7 @@ class TestHoursLedgerIntegrity(MspContractCase):
         contract = self.make_contract()
         self.log_time(self.make_ticket(), date(2026, 9, 10), 2.0)
         self.log_time(self.make_ticket(), date(2026, 9, 11), 1.0)
+        self.seal()
         consumed = contract.msp_hours_entry_ids.filtered(lambda e: e.kind == "consumption")
         first = consumed.sorted("ledger_sequence")[0]
         self.sql("UPDATE msp_contract_hours_entry SET hours = -0.5 WHERE id = %s", first.id)
@@ -52,6 +59,7 @@ class TestHoursLedgerIntegrity(MspContractCase):
     def test_a_line_deleted_in_sql_is_named_by_the_line_after_it(self):
         contract = self.make_contract()
         self.log_time(self.make_ticket(), date(2026, 9, 10), 2.0)
+        self.seal()
         included, consumed = contract.msp_hours_entry_ids.sorted("ledger_sequence")
         self.sql("DELETE FROM msp_contract_hours_entry WHERE id = %s", included.id)
         result = self.verify()

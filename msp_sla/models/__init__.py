@@ -20,3 +20,4 @@ from . import msp_alert
 from . import helpdesk_ticket_alert
 from . import emergency_intake
 from . import msp_alert_paging
+from . import ir_cron_conflict_retry

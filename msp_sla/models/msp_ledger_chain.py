@@ -1,5 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+import time
+
+from odoo import api, fields, models
+
+MIXIN = "msp.ledger.hash.mixin"
 
 
 class MspLedgerChain(models.Model):
@@ -21,3 +25,26 @@ class MspLedgerChain(models.Model):
     _one_chain = models.UniqueIndex(
         "(ledger, company_id)", "A ledger has one hash chain per company."
     )
+
+    @api.model
+    def _msp_ledger_models(self):
+        """The tamper-evident ledgers installed: the models that use this mixin."""
+        return [
+            self.env[name]
+            for name in self.env.registry[MIXIN]._inherit_children
+            if name in self.env and not self.env[name]._abstract
+        ]
+
+    @api.model
+    def _cron_msp_ledger_seal(self, batch_size=5000):
+        """Seal the new lines of every ledger, in batches that commit (woken by each commit
+        that writes ledger lines, and every few minutes in case a wake-up was missed)."""
+        for ledger in self._msp_ledger_models():
+            while True:
+                started = time.monotonic()
+                done = ledger._msp_ledger_seal_pending(limit=batch_size)
+                if not done:
+                    break
+                time_left = self.env["ir.cron"]._commit_progress(done)
+                if time_left <= 2 * (time.monotonic() - started):
+                    return

@@ -8,6 +8,7 @@ from psycopg2 import sql
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 # Lines read per query when a chain is verified.
 VERIFY_BATCH = 5000
@@ -32,12 +33,16 @@ class MspLedgerHashMixin(models.AbstractModel):
     """A tamper-evident ledger: lines are never changed nor deleted, and each carries a hash
     chained to the previous line of its company.
 
-    At creation, each line gets the next sequence of its company's chain and the sha256 of
-    the previous line's hash followed by the line's secured content (``_msp_ledger_hashed
-    _fields``, serialized as JSON with sorted keys). The chain's head (msp.ledger.chain) is
-    locked while the lines are appended, so that two transactions never chain onto the same
-    line. ``verify_ledger_integrity`` recomputes every chain and names the first line that
-    does not match. A model using it has a required ``company_id`` and a ``date``."""
+    A line is sealed just after the transaction that wrote it commits: the scheduled action
+    *Ledgers: seal new lines*, woken by that commit, gives each new line the next sequence
+    of its company's chain and the sha256 of the previous line's hash followed by the line's
+    secured content (``_msp_ledger_hashed_fields``, serialized as JSON with sorted keys).
+    Writing a line therefore waits for nobody: only the sealing locks the chain's head
+    (msp.ledger.chain), in a short transaction of its own, so that two sealings never chain
+    onto the same line. Odoo's accounting secures its entries in the same later step.
+    ``verify_ledger_integrity`` seals what is still waiting, then recomputes every chain and
+    names the first line that does not match. A model using it has a required
+    ``company_id`` and a ``date``."""
 
     _name = "msp.ledger.hash.mixin"
     _description = "Tamper-evident Ledger"
@@ -66,6 +71,7 @@ class MspLedgerHashMixin(models.AbstractModel):
     _ledger_sequence_once = models.UniqueIndex(
         "(company_id, ledger_sequence)", "A ledger line has its own place in the hash chain."
     )
+    _ledger_unsealed = models.Index("(id) WHERE ledger_sequence IS NULL")
 
     # ------------------------------------------------------------------
     # Append only
@@ -77,7 +83,7 @@ class MspLedgerHashMixin(models.AbstractModel):
             self.check_access("create")  # who may not create at all is told so first
             raise UserError(self._msp_ledger_engine_only_message())
         lines = super().create(vals_list)
-        lines._msp_ledger_seal()
+        lines._msp_ledger_wake_sealing()
         return lines
 
     def write(self, vals):
@@ -138,15 +144,15 @@ class MspLedgerHashMixin(models.AbstractModel):
         )
         return sha256((previous_hash + content).encode()).hexdigest()
 
-    def _msp_ledger_seal(self):
-        """Append these new lines to the hash chains of their companies, in id order."""
-        if not self:
-            return
-        self.flush_recordset()
-        for company_id in sorted(set(self.mapped("company_id").ids)):
-            ids = self.filtered(lambda line, c=company_id: line.company_id.id == c).ids
-            self._msp_ledger_append(company_id, ids)
-        self.invalidate_recordset(["ledger_sequence", "ledger_hash"])
+    def _msp_ledger_wake_sealing(self):
+        """Wake the sealing action for the transaction that writes lines (once until its
+        next flush): it runs as soon as the transaction commits (ir.cron._trigger notifies
+        the cron workers then)."""
+        data = self.env.cr.precommit.data
+        if self and not data.get("msp_ledger_sealing_woken"):
+            data["msp_ledger_sealing_woken"] = True
+            # sudo: waking a scheduled action; lines are only ever created by the engine (su)
+            self.env.ref("msp_sla.ir_cron_msp_ledger_seal").sudo()._trigger()
 
     @api.model
     def _msp_ledger_append(self, company_id, ids):
@@ -209,19 +215,29 @@ class MspLedgerHashMixin(models.AbstractModel):
         )
 
     @api.model
-    def _msp_ledger_seal_existing(self):
-        """Upgrade step: seal the lines that were written before the ledger had hashes, in
-        the order they were created. Never called otherwise: a line without a hash that
-        appears later was not written by Odoo, and verification reports it."""
+    def _msp_ledger_seal_pending(self, limit=None):
+        """Seal the lines of this ledger written since the last sealing, per company in the
+        order they were created; at most ``limit`` lines. Returns how many were sealed.
+        Two sealings at once: the later one waits on the chain's head and is then refused
+        by PostgreSQL (see _msp_ledger_append), so no line is chained twice."""
+        self.env.flush_all()
         self.env.cr.execute(
-            sql.SQL(
-                "SELECT company_id, array_agg(id ORDER BY id) FROM {table} "
-                "WHERE ledger_sequence IS NULL GROUP BY company_id ORDER BY company_id"
-            ).format(table=sql.Identifier(self._table))
+            SQL(
+                "SELECT company_id, array_agg(id ORDER BY id) FROM ("
+                "  SELECT id, company_id FROM %s WHERE ledger_sequence IS NULL "
+                "  ORDER BY id LIMIT %s"
+                ") pending GROUP BY company_id ORDER BY company_id",
+                SQL.identifier(self._table),
+                limit,  # None: no limit
+            )
         )
+        sealed = 0
         for company_id, ids in self.env.cr.fetchall():
             self._msp_ledger_append(company_id, ids)
-        self.invalidate_model(["ledger_sequence", "ledger_hash"])
+            sealed += len(ids)
+        if sealed:
+            self.invalidate_model(["ledger_sequence", "ledger_hash"])
+        return sealed
 
     # ------------------------------------------------------------------
     # Verification
@@ -232,9 +248,10 @@ class MspLedgerHashMixin(models.AbstractModel):
         """Recompute the hash chains of this ledger in the companies of the user. For the
         ledger's managers (over RPC too). Returns one dict per company: ``company_id``,
         ``company``, ``checked`` (lines found intact before the first broken one), ``total``,
-        ``intact``, and for a broken chain the first line that does not match (``line_id``,
-        ``line_sequence``, ``line_date``, ``line_description``, ``reason``), with a sentence
-        that says it all (``message``)."""
+        ``intact``, ``pending`` (lines not sealed yet: written by a transaction that had not
+        committed when the sealing ran), and for a broken chain the first line that does
+        not match (``line_id``, ``line_sequence``, ``line_date``, ``line_description``,
+        ``reason``), with a sentence that says it all (``message``)."""
         if not self.env.su and not self.env.user.has_group(self._msp_ledger_manager_group):
             raise AccessError(
                 self.env._(
@@ -242,6 +259,9 @@ class MspLedgerHashMixin(models.AbstractModel):
                     ledger=self._description,
                 )
             )
+        if not self.env.cr.readonly:
+            # sudo: sealing is the engine's step that the scheduled action would take anyway
+            self.sudo()._msp_ledger_seal_pending()
         companies = self.env.user.company_ids.sorted("id")
         return [self._msp_ledger_verify_company(company) for company in companies]
 
@@ -272,6 +292,7 @@ class MspLedgerHashMixin(models.AbstractModel):
             "line_date": False,
             "line_description": False,
             "reason": False,
+            "pending": 0,
         }
 
         def broken(line_id, line_sequence, reason):
@@ -288,18 +309,11 @@ class MspLedgerHashMixin(models.AbstractModel):
 
         cr.execute(
             sql.SQL(
-                "SELECT id FROM {table} WHERE company_id = %s AND ledger_sequence IS NULL "
-                "ORDER BY id LIMIT 1"
+                "SELECT count(*) FROM {table} WHERE company_id = %s AND ledger_sequence IS NULL"
             ).format(table=table),
             [company.id],
         )
-        unsealed = cr.fetchone()
-        if unsealed:
-            return broken(
-                unsealed[0],
-                False,
-                self.env._("the line has no hash: it was not written by Odoo's ledger"),
-            )
+        result["pending"] = cr.fetchone()[0]
 
         previous, sequence = "", 0
         while True:
@@ -393,6 +407,11 @@ class MspLedgerHashMixin(models.AbstractModel):
                 checked=result["checked"],
                 total=result["total"],
                 reason=result["reason"],
+            )
+        if result["pending"]:
+            message += " " + self.env._(
+                "%(count)s lines written since the last sealing are waiting to be sealed.",
+                count=result["pending"],
             )
         result["message"] = message
         return result

@@ -32,6 +32,18 @@ class TestSlaLedgerIntegrity(MspSlaCase):
         results = self.env["msp.sla.event"].with_user(self.sla_manager).verify_ledger_integrity()
         return {r["company_id"]: r for r in results}[(company or self.company).id]
 
+    def seal(self):
+        """What the scheduled action does right after each commit that writes lines."""
+        return self.env["msp.sla.event"]._msp_ledger_seal_pending()
+
+    def events(self, ticket, event_type=None):
+        """The ticket's ledger once sealed."""
+        self.seal()
+        return self.unsealed_events(ticket, event_type)
+
+    def unsealed_events(self, ticket, event_type=None):
+        return MspSlaCase.events(self, ticket, event_type)
+
     def sql(self, query, *args):
         self.env.flush_all()
         self.env.cr.execute(query, args)
@@ -56,6 +68,7 @@ class TestSlaLedgerIntegrity(MspSlaCase):
             tickets |= self.create_ticket(local(2026, 11, 25, hour, 0))
             tickets |= self.branch_ticket(local(2026, 11, 25, hour, 30))
         Event = self.env["msp.sla.event"]
+        self.seal()
         for company in (self.company, self.other_company):
             lines = Event.search([("company_id", "=", company.id)]).sorted("ledger_sequence")
             self.assertEqual(lines.mapped("ledger_sequence"), list(range(1, len(lines) + 1)))
@@ -122,17 +135,46 @@ class TestSlaLedgerIntegrity(MspSlaCase):
         self.assertEqual(result["line_sequence"], sequence)
         self.assertIn("last lines were deleted", result["message"])
 
-    def test_a_line_inserted_in_sql_is_found(self):
+    def test_a_line_inserted_in_sql_after_the_sealed_lines_is_found(self):
         ticket = self.create_ticket(local(2026, 11, 25, 9, 0))
+        last = self.events(ticket).sorted("ledger_sequence")[-1]
         self.sql(
-            "INSERT INTO msp_sla_event (ticket_id, company_id, event_type, date) "
-            "VALUES (%s, %s, 'met', now() at time zone 'utc') RETURNING id",
+            "INSERT INTO msp_sla_event (ticket_id, company_id, event_type, date, "
+            "ledger_sequence, ledger_hash) VALUES (%s, %s, 'met', now() at time zone 'utc', "
+            "%s, repeat('0', 64))",
             ticket.id,
             self.company.id,
+            last.ledger_sequence + 1,
         )
         result = self.verify()
         self.assertFalse(result["intact"])
-        self.assertIn("no hash", result["reason"])
+        self.assertEqual(result["line_sequence"], last.ledger_sequence + 1)
+        self.assertIn("does not match its hash", result["reason"])
+
+    def test_new_lines_wait_for_the_sealing_and_are_not_broken(self):
+        """Lines are written unsealed and the sealing action is woken for the commit; until
+        it runs, verification counts them as waiting, and it seals them before it checks."""
+        cron = self.env.ref("msp_sla.ir_cron_msp_ledger_seal")
+        self.seal()
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        ticket = self.create_ticket(local(2026, 11, 25, 9, 0), priority=P1)
+        self.create_ticket(local(2026, 11, 25, 9, 5), priority=P1)
+        new = self.unsealed_events(ticket)
+        self.assertTrue(new)
+        self.assertFalse(any(new.mapped("ledger_hash")), "sealed later, not by the writer")
+        self.assertGreater(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+            triggers,
+            "the sealing is woken for the commit",
+        )
+        waiting = self.env["msp.sla.event"]._msp_ledger_verify_company(self.company)
+        self.assertTrue(waiting["intact"], waiting["message"])
+        self.assertGreaterEqual(waiting["pending"], len(new))
+        self.assertIn("waiting to be sealed", waiting["message"])
+        result = self.verify()
+        self.assertTrue(result["intact"], result["message"])
+        self.assertEqual(result["pending"], 0)
+        self.assertTrue(all(len(h) == 64 for h in new.mapped("ledger_hash")))
 
     def test_nobody_rewrites_or_deletes_a_line(self):
         line = self.events(self.create_ticket(local(2026, 11, 25, 9, 0)), "start")[:1]
@@ -195,8 +237,9 @@ class TestSlaLedgerIntegrity(MspSlaCase):
             self.other_company.id,
         )
         self.sql("DELETE FROM msp_ledger_chain WHERE company_id = %s", self.other_company.id)
-        self.assertFalse(self.verify(self.other_company)["intact"])
-        self.env["msp.sla.event"]._msp_ledger_seal_existing()
+        before = self.env["msp.sla.event"]._msp_ledger_verify_company(self.other_company)
+        self.assertEqual(before["pending"], 2)
+        self.env["msp.sla.event"]._msp_ledger_seal_pending()
         result = self.verify(self.other_company)
         self.assertTrue(result["intact"], result["message"])
         self.assertEqual(result["checked"], 2)

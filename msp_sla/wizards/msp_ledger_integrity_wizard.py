@@ -2,8 +2,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-MIXIN = "msp.ledger.hash.mixin"
-
 
 class MspLedgerIntegrityWizard(models.TransientModel):
     """The integrity report of one tamper-evident ledger: per company, the lines checked and
@@ -22,9 +20,8 @@ class MspLedgerIntegrityWizard(models.TransientModel):
     @api.model
     def _selection_ledger(self):
         return [
-            (name, self.env[name]._description)
-            for name in self.env.registry[MIXIN]._inherit_children
-            if name in self.env and not self.env[name]._abstract
+            (ledger._name, ledger._description)
+            for ledger in self.env["msp.ledger.chain"]._msp_ledger_models()
         ]
 
     @api.model

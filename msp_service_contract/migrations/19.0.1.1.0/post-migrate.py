@@ -19,4 +19,4 @@ def migrate(cr, version):
            AND consumed.timesheet_version = reversal.timesheet_version
         """
     )
-    env["msp.contract.hours.entry"]._msp_ledger_seal_existing()
+    env["msp.contract.hours.entry"]._msp_ledger_seal_pending()

@@ -5,4 +5,4 @@ from odoo import SUPERUSER_ID, api
 def migrate(cr, version):
     """The SLA ledger became tamper-evident: seal the lines written before, in order."""
     env = api.Environment(cr, SUPERUSER_ID, {})
-    env["msp.sla.event"]._msp_ledger_seal_existing()
+    env["msp.sla.event"]._msp_ledger_seal_pending()
