@@ -80,15 +80,17 @@ class MspAlertSource(models.Model):
                 wanted[field].add(value)
         candidates = {}
         if any(wanted.values()):
-            found = Asset.search(
+            found = Asset.search_fetch(
                 Domain.OR(
                     Domain(field, "in", sorted(values))
                     for field, values in wanted.items()
                     if values
                 )
                 & Domain("state", "!=", "retired")
-                & Domain("company_id", "in", [self.company_id.id, False])
+                & Domain("company_id", "in", [self.company_id.id, False]),
+                ["hostname_key", "ip_key", "partner_id", "display_name"],
             )
+            found.partner_id.commercial_partner_id  # noqa: B018 - one read for all
             for asset in found:  # in the register's order
                 for field, values in wanted.items():
                     if asset[field] in values:
