@@ -72,16 +72,15 @@ class MspAlertController(http.Controller):
         """Checks the call (_msp_checked_call), then records the whole batch in one
         transaction. The checks only read: their transaction is dropped, and a new one
         starts as the call needs (the intake lock for a call that may change tickets, else
-        READ COMMITTED: msp.alert.source._msp_alert_start_intake) and checks again."""
+        READ COMMITTED: msp.alert.source._msp_alert_start_intake). The call was accepted
+        when it was checked: a token rotated or a source archived in the milliseconds
+        between does not refuse it, as for a call that had started just before."""
         source, alerts = self._msp_checked_call(source_id)
         if alerts is None:
             return source
         changes_tickets = source._msp_alert_changes_tickets(alerts)
         request.env.cr.rollback()
-        request.env["msp.alert.source"]._msp_alert_start_intake(changes_tickets)
-        source, alerts = self._msp_checked_call(source_id)
-        if alerts is None:
-            return source
+        source._msp_alert_start_intake(changes_tickets)
         source = source.with_company(source.company_id).with_context(
             tracking_disable=True, mail_notrack=True
         )

@@ -312,7 +312,7 @@ class MspAlertSourceIntake(models.Model):
         assigned to the fingerprint's current alert."""
         firing = {}
         fingerprints = {alert["fingerprint"] for alert in alerts}
-        for record in self._msp_alert_read_current(fingerprints).values():
+        for record in self._msp_alert_read_current(fingerprints, prefetch=True).values():
             if record.status == "firing":
                 firing.setdefault(record.fingerprint, []).append(record)
 
@@ -639,8 +639,9 @@ class MspAlertSourceIntake(models.Model):
     def _msp_alert_event(self, alert, kind, date, count=1, note=False):
         return {"alert_id": alert.id, "kind": kind, "date": date, "count": count, "note": note}
 
-    def _msp_alert_read_current(self, fingerprints):
-        """{(fingerprint, partner id or 0): msp.alert} of the current alerts (not locked)."""
+    def _msp_alert_read_current(self, fingerprints, prefetch=False):
+        """{(fingerprint, partner id or 0): msp.alert} of the current alerts (not locked).
+        ``prefetch``: also read at once what the intake decides on."""
         if not fingerprints:
             return {}
         self.env["msp.alert"].flush_model(["is_current", "fingerprint", "source_id"])
@@ -653,6 +654,8 @@ class MspAlertSourceIntake(models.Model):
             )
         )
         alerts = self.env["msp.alert"].browse([row[0] for row in self.env.cr.fetchall()])
+        if prefetch:
+            alerts.fetch(["fingerprint", "partner_id", "match_note", "status", "labels"])
         return {(a.fingerprint, a.partner_id.id or 0): a for a in alerts}
 
     def _msp_alert_lock(self, alerts):
