@@ -261,9 +261,7 @@ def report(args, oca, msp, workers):
         f"msp/OCA at {oca['contracts']:,} contracts, the run shared by {WORKERS} cron "
         f"workers: {ratio:.2f} of OCA's wall time (goal: under {args.goal})"
     )
-    print(
-        f"  on one worker: {single:.2f} of OCA's wall time, {cpu_ratio:.2f} of its CPU time"
-    )
+    print(f"  on one worker: {single:.2f} of OCA's wall time, {cpu_ratio:.2f} of its CPU time")
     print(
         f"  msp: {msp['overage']:,} overage lines, {msp['credits']:,} SLA credits; "
         f"OCA: {oca['overage']:,} and {oca['credits']:,}"
