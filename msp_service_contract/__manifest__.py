@@ -53,6 +53,10 @@
     "assets": {
         "web.assets_backend": [
             "msp_service_contract/static/src/**/*",
+            ("remove", "msp_service_contract/static/src/portal/**/*"),
+        ],
+        "web.assets_frontend": [
+            "msp_service_contract/static/src/portal/**/*",
         ],
         "web.assets_tests": [
             "msp_service_contract/static/tests/tours/*.js",

@@ -145,14 +145,37 @@ registry.category("web_tour.tours").add("msp_portal_contract_tour", {
                 content: "The page fits the screen's width: wide tables scroll by themselves",
                 trigger: ".o_msp_portal_service",
                 run() {
-                    const widest = Math.max(
-                        ...[document.documentElement, document.body, document.getElementById("wrapwrap")]
-                            .filter(Boolean)
-                            .map((element) => element.scrollWidth)
-                    );
-                    if (widest > window.innerWidth) {
-                        throw new Error(`The page is ${widest} px wide on a ${window.innerWidth} px screen`);
+                    // What scrolls sideways is an element wider than the room its scroller has
+                    // beside a vertical scrollbar (clientWidth), which can be less than the window
+                    // (innerWidth counts the scrollbar).
+                    const scrollers = [document.scrollingElement, document.getElementById("wrapwrap")]
+                        .filter(Boolean)
+                        .filter((element) => getComputedStyle(element).overflowX !== "hidden");
+                    const tooWide = scrollers.filter((element) => element.scrollWidth > element.clientWidth);
+                    if (!tooWide.length) {
+                        return;
                     }
+                    const room = Math.min(...tooWide.map((element) => element.clientWidth));
+                    const scrollsItself = (element) =>
+                        ["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(element).overflowX);
+                    const culprits = [...document.body.querySelectorAll("*")]
+                        .filter((element) => element.getBoundingClientRect().right > room + 0.5)
+                        .filter((element) => {
+                            for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+                                if (tooWide.includes(parent)) {
+                                    return true;
+                                }
+                                if (scrollsItself(parent)) {
+                                    return false;
+                                }
+                            }
+                            return true;
+                        })
+                        .slice(0, 5)
+                        .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].join(".")}#${element.id} (right ${Math.round(element.getBoundingClientRect().right)})`);
+                    throw new Error(
+                        `The page scrolls sideways: ${tooWide.map((element) => `${element.id || element.tagName} is ${element.scrollWidth} px wide in ${element.clientWidth} px`).join(", ")}; too wide: ${culprits.join(", ")}`
+                    );
                 },
             },
             {
