@@ -163,7 +163,7 @@ registry.category("web_tour.tours").add("msp_billing_tour", {
             ...counts.menu(["hours-customer"], ["contacts.menu_contacts"]),
             {
                 content: "Look for the customer",
-                trigger: ".o_control_panel input.o_searchview_input",
+                trigger: ".o_control_panel:has(.o_breadcrumb:contains('Contacts')) input.o_searchview_input",
                 run: "edit Dental Care Ltd",
             },
             counts.click(["hours-customer"], {

@@ -13,37 +13,11 @@ const OPEN_TICKET = "Scanner offline in surgery 2";
 registry.category("web_tour.tours").add("msp_portal_contract_tour", {
     url: "/my",
     steps: () => {
-        // Clicks per task (docs/end-to-end.md), from the portal's home page: a ticket's
-        // business time left (list, ticket page), the contract page, its monthly report.
+        // Clicks per task (docs/end-to-end.md), from the portal's home page: the contract
+        // page, its monthly report.
         const counts = clickCounts("msp_portal_contract_tour");
         return [
             counts.start(),
-            counts.click(["deadline-portal-list", "deadline-portal-ticket"], {
-                content: "Open my tickets",
-                trigger: ".o_portal_my_home a[href^='/my/tickets']",
-                expectUnloadPage: true,
-            }),
-            {
-                content: "The open ticket shows its business time left",
-                trigger: `tr:contains('${OPEN_TICKET}') .o_msp_sla_cell .o_msp_sla_time_left:contains(' left · ')`,
-            },
-            counts.check("deadline-portal-list", 1, ".o_msp_sla_cell .o_msp_sla_time_left"),
-            counts.click(["deadline-portal-ticket"], {
-                content: "Open the ticket",
-                trigger: `a[href^='/my/ticket/']:contains('${OPEN_TICKET}')`,
-                expectUnloadPage: true,
-            }),
-            {
-                content: "The ticket shows its service level and business time left",
-                trigger: ".o_msp_sla_portal:contains('On Track') .o_msp_sla_time_left:contains(' left · ')",
-            },
-            counts.check("deadline-portal-ticket", 2, ".o_msp_sla_portal .o_msp_sla_time_left"),
-            {
-                content: "Back to the portal's home page",
-                trigger: ".breadcrumb a[href='/my/home'], .breadcrumb a[href='/my']",
-                run: "click",
-                expectUnloadPage: true,
-            },
             counts.click(["portal-contract", "portal-report"], {
                 content: "Open my contracts",
                 trigger: ".o_portal_my_home a[href^='/my/contracts']",
@@ -219,13 +193,54 @@ registry.category("web_tour.tours").add("msp_portal_contract_tour", {
     },
 });
 
-// The customer opens the renewal quotation from the e-mail's link and signs it: the contract
-// renews at the quoted prices (msp_service_contract/tests/test_tours.py checks it).
-registry.category("web_tour.tours").add("msp_renewal_signature_tour", {
+// From the portal's home page, the customer looks at their open ticket's business time left
+// (ticket list, ticket page), then opens the renewal quotation they were sent and signs it:
+// the contract renews at the quoted prices (msp_service_contract/tests/test_tours.py checks
+// it). Desktop only (the phone runs the contract tour).
+registry.category("web_tour.tours").add("msp_portal_ticket_and_renewal_tour", {
+    url: "/my",
     steps: () => {
-        const counts = clickCounts("msp_renewal_signature_tour");
+        const counts = clickCounts("msp_portal_ticket_and_renewal_tour");
         return [
             counts.start(),
+            counts.click(["deadline-portal-list", "deadline-portal-ticket"], {
+                content: "Open my tickets",
+                trigger: ".o_portal_my_home a[href^='/my/tickets']",
+                expectUnloadPage: true,
+            }),
+            {
+                content: "The open ticket shows its business time left",
+                trigger: `tr:contains('${OPEN_TICKET}') .o_msp_sla_cell .o_msp_sla_time_left:contains(' left · ')`,
+            },
+            counts.check("deadline-portal-list", 1, ".o_msp_sla_cell .o_msp_sla_time_left"),
+            counts.click(["deadline-portal-ticket"], {
+                content: "Open the ticket",
+                trigger: `a[href^='/my/ticket/']:contains('${OPEN_TICKET}')`,
+                expectUnloadPage: true,
+            }),
+            {
+                content: "The ticket shows its service level and business time left",
+                trigger: ".o_msp_sla_portal:contains('On Track') .o_msp_sla_time_left:contains(' left · ')",
+            },
+            counts.check("deadline-portal-ticket", 2, ".o_msp_sla_portal .o_msp_sla_time_left"),
+            {
+                content: "Back to the portal's home page",
+                trigger: ".breadcrumb a[href='/my/home'], .breadcrumb a[href='/my']",
+                run: "click",
+                expectUnloadPage: true,
+            },
+            {
+                content: "My quotations",
+                trigger: ".o_portal_my_home a[href^='/my/quotes']",
+                run: "click",
+                expectUnloadPage: true,
+            },
+            {
+                content: "The renewal quotation (the e-mail's link leads to the same page)",
+                trigger: "a[href*='/my/orders/']",
+                run: "click",
+                expectUnloadPage: true,
+            },
             {
                 content: "The renewal quotation of the contract",
                 trigger: "#quote_content:contains('Managed network / month')",
