@@ -386,8 +386,8 @@ class TestBillingTour(MspTourCase):
 class TestPortalContractTour(MspTourCase):
     def test_portal_contract_tour(self):
         """The customer sees their contract, hours, tickets and reports; not another's. Then
-        their ticket's business time left, and they sign the renewal quotation of another
-        contract in the portal: it renews."""
+        they sign the renewal quotation of another contract from the e-mail's link (it
+        renews), and see their ticket's business time left."""
         self.run_portal_tour()
 
         # A contract in its notice period, whose renewal quotation was sent (Send Renewal
@@ -406,7 +406,9 @@ class TestPortalContractTour(MspTourCase):
         quotation = renewing.msp_renewal_order_ids
         self.assertEqual(quotation.state, "sent")
 
-        self.start_tour("/my", "msp_portal_ticket_and_renewal_tour", login="portal_dental")
+        self.start_tour(
+            quotation.get_portal_url(), "msp_portal_renewal_and_ticket_tour", login="portal_dental"
+        )
 
         self.assertEqual(quotation.state, "sale")
         self.assertTrue(quotation.signature)

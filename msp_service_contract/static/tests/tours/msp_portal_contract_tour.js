@@ -193,54 +193,15 @@ registry.category("web_tour.tours").add("msp_portal_contract_tour", {
     },
 });
 
-// From the portal's home page, the customer looks at their open ticket's business time left
-// (ticket list, ticket page), then opens the renewal quotation they were sent and signs it:
-// the contract renews at the quoted prices (msp_service_contract/tests/test_tours.py checks
-// it). Desktop only (the phone runs the contract tour).
-registry.category("web_tour.tours").add("msp_portal_ticket_and_renewal_tour", {
-    url: "/my",
+// The customer opens the renewal quotation from the e-mail's link and signs it: the contract
+// renews at the quoted prices (msp_service_contract/tests/test_tours.py checks it). Then, from
+// the portal's home page, their open ticket's business time left (ticket list, ticket page).
+// Desktop only (the phone runs the contract tour).
+registry.category("web_tour.tours").add("msp_portal_renewal_and_ticket_tour", {
     steps: () => {
-        const counts = clickCounts("msp_portal_ticket_and_renewal_tour");
+        const counts = clickCounts("msp_portal_renewal_and_ticket_tour");
         return [
             counts.start(),
-            counts.click(["deadline-portal-list", "deadline-portal-ticket"], {
-                content: "Open my tickets",
-                trigger: ".o_portal_my_home a[href^='/my/tickets']",
-                expectUnloadPage: true,
-            }),
-            {
-                content: "The open ticket shows its business time left",
-                trigger: `tr:contains('${OPEN_TICKET}') .o_msp_sla_cell .o_msp_sla_time_left:contains(' left · ')`,
-            },
-            counts.check("deadline-portal-list", 1, ".o_msp_sla_cell .o_msp_sla_time_left"),
-            counts.click(["deadline-portal-ticket"], {
-                content: "Open the ticket",
-                trigger: `a[href^='/my/ticket/']:contains('${OPEN_TICKET}')`,
-                expectUnloadPage: true,
-            }),
-            {
-                content: "The ticket shows its service level and business time left",
-                trigger: ".o_msp_sla_portal:contains('On Track') .o_msp_sla_time_left:contains(' left · ')",
-            },
-            counts.check("deadline-portal-ticket", 2, ".o_msp_sla_portal .o_msp_sla_time_left"),
-            {
-                content: "Back to the portal's home page",
-                trigger: ".breadcrumb a[href='/my/home'], .breadcrumb a[href='/my']",
-                run: "click",
-                expectUnloadPage: true,
-            },
-            {
-                content: "My quotations",
-                trigger: ".o_portal_my_home a[href^='/my/quotes']",
-                run: "click",
-                expectUnloadPage: true,
-            },
-            {
-                content: "The renewal quotation (the e-mail's link leads to the same page)",
-                trigger: "a[href*='/my/orders/']",
-                run: "click",
-                expectUnloadPage: true,
-            },
             {
                 content: "The renewal quotation of the contract",
                 trigger: "#quote_content:contains('Managed network / month')",
@@ -268,6 +229,32 @@ registry.category("web_tour.tours").add("msp_portal_ticket_and_renewal_tour", {
                 trigger: "#quote_content:contains('Thank You')",
             },
             counts.check("renewal-signature", 2, "#quote_content:contains('Thank You')"),
+            {
+                content: "To the portal's home page",
+                trigger: ".breadcrumb a[href='/my/home'], .breadcrumb a[href='/my']",
+                run: "click",
+                expectUnloadPage: true,
+            },
+            counts.click(["deadline-portal-list", "deadline-portal-ticket"], {
+                content: "Open my tickets",
+                trigger: ".o_portal_my_home a[href^='/my/tickets']",
+                expectUnloadPage: true,
+            }),
+            {
+                content: "The open ticket shows its business time left",
+                trigger: `tr:contains('${OPEN_TICKET}') .o_msp_sla_cell .o_msp_sla_time_left:contains(' left · ')`,
+            },
+            counts.check("deadline-portal-list", 1, ".o_msp_sla_cell .o_msp_sla_time_left"),
+            counts.click(["deadline-portal-ticket"], {
+                content: "Open the ticket",
+                trigger: `a[href^='/my/ticket/']:contains('${OPEN_TICKET}')`,
+                expectUnloadPage: true,
+            }),
+            {
+                content: "The ticket shows its service level and business time left",
+                trigger: ".o_msp_sla_portal:contains('On Track') .o_msp_sla_time_left:contains(' left · ')",
+            },
+            counts.check("deadline-portal-ticket", 2, ".o_msp_sla_portal .o_msp_sla_time_left"),
         ];
     },
 });
