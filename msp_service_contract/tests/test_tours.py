@@ -291,8 +291,10 @@ class TestServiceDeskMobileTour(MspServiceDeskTourCase):
 @tagged("post_install", "-at_install")
 class TestBillingTour(MspTourCase):
     def test_billing_tour(self):
-        """A manager invoices the contract: fees, last month's overage and SLA credit; then
-        renews and declines renewals, and lists the vendor services renewing next month."""
+        """A manager invoices the contract: fees, last month's overage and SLA credit; loads
+        the public holidays; sees a customer's hours; renews, declines and sends a renewal
+        quotation (the customer signs one in the portal tour); lists the vendor services
+        renewing next month."""
         this_month = date.today().replace(day=1)
         last_month = this_month - relativedelta(months=1)
         contract = self.make_contract(start=last_month)
@@ -310,18 +312,24 @@ class TestBillingTour(MspTourCase):
             login="msp_tour_manager",
             name="Morgan Manager",
             groups="msp_service_contract.msp_service_contract_group_manager,"
-            "msp_sla.msp_sla_group_manager",
+            "msp_sla.msp_sla_group_manager,sales_team.group_sale_salesman",
         )
+        # The business hours of the contract's SLA policy, for the public holidays
+        calendar = self.policy.calendar_id
+        calendar.name = "Service desk hours"
+        self.assertFalse(calendar.global_leave_ids)
 
         # Two contracts whose term ends this month: in their notice period.
         renewal_start = this_month - relativedelta(months=11)
         self.plan.write({"minimum_term_months": 12, "yearly_increase_percent": 3})
-        renewed, declined = (
+        renewed, declined, quoted = (
             self.make_contract(
-                customer=self.env["res.partner"].create({"name": name, "is_company": True}),
+                customer=self.env["res.partner"].create(
+                    {"name": name, "is_company": True, "email": "office@customer.example"}
+                ),
                 start=renewal_start,
             )
-            for name in ("Harbour Optics", "Closing Clinic")
+            for name in ("Harbour Optics", "Closing Clinic", "Seaside Surgery")
         )
 
         # Next month's renewals: the fibre line; the domain renews later.
@@ -345,6 +353,16 @@ class TestBillingTour(MspTourCase):
         )
         self.assertEqual(declined.msp_no_renewal_reason_kind, "in_house")
         self.assertEqual(declined.msp_renewal_state, "active", "expires at its term end")
+        new_year = calendar.global_leave_ids.filtered(
+            lambda leave: leave.msp_sla_holiday_date == date(this_month.year, 1, 1)
+        )
+        self.assertEqual(len(new_year), 1, "Belgium's New Year's Day, loaded once")
+        self.assertEqual(set(calendar.global_leave_ids.mapped("msp_sla_holiday_region")), {"BE"})
+        quotation = quoted.msp_renewal_order_ids
+        self.assertEqual(quotation.state, "sent", "sent to the customer")
+        self.assertTrue(quotation.require_signature)
+        self.assertEqual(quotation.partner_id, quoted.partner_id)
+        self.assertEqual(quoted.msp_renewal_state, "active", "until the customer signs")
 
         invoices = contract._get_related_invoices()
         self.assertEqual(len(invoices), 2)
@@ -368,8 +386,34 @@ class TestBillingTour(MspTourCase):
 @tagged("post_install", "-at_install")
 class TestPortalContractTour(MspTourCase):
     def test_portal_contract_tour(self):
-        """The customer sees their contract, hours, tickets and reports; not another's."""
+        """The customer sees their contract, hours, tickets and reports; not another's. Then
+        they sign the renewal quotation of another contract from the e-mail's link (it
+        renews), and see their ticket's business time left."""
         self.run_portal_tour()
+
+        # A contract in its notice period, whose renewal quotation was sent (Send Renewal
+        # Quotation, as in the billing tour)
+        self.plan.minimum_term_months = 12
+        renewing = self.make_contract(
+            start=date.today().replace(day=1) - relativedelta(months=11),
+            assets=self.env["msp.asset"],
+            name="Backup plan",
+        )
+        self.customer.email = "office@dental.example"
+        action = renewing.action_msp_send_renewal_quotation()
+        self.env["mail.compose.message"].with_context(**action["context"]).create(
+            {}
+        ).action_send_mail()
+        quotation = renewing.msp_renewal_order_ids
+        self.assertEqual(quotation.state, "sent")
+
+        self.start_tour(
+            quotation.get_portal_url(), "msp_portal_renewal_and_ticket_tour", login="portal_dental"
+        )
+
+        self.assertEqual(quotation.state, "sale")
+        self.assertTrue(quotation.signature)
+        self.assertEqual(renewing.msp_renewal_state, "renewed")
 
     def run_portal_tour(self):
         this_month = date.today().replace(day=1)
@@ -404,7 +448,7 @@ class TestPortalContractTour(MspTourCase):
         with freeze_time(morning + relativedelta(hours=4)):
             backup.stage_id = self.done_stage
 
-        self.start_tour("/my/contracts", "msp_portal_contract_tour", login="portal_dental")
+        self.start_tour("/my", "msp_portal_contract_tour", login="portal_dental")
         self.assertScreenshots(
             *(
                 name
