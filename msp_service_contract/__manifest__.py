@@ -2,7 +2,7 @@
 {
     "name": "MSP Service Contracts",
     "summary": "Managed-service contracts: plans, covered assets, included hours, SLA credits",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Services",
     "license": "AGPL-3",
     "author": "MSP Suite contributors",
@@ -53,6 +53,10 @@
     "assets": {
         "web.assets_backend": [
             "msp_service_contract/static/src/**/*",
+            ("remove", "msp_service_contract/static/src/portal/**/*"),
+        ],
+        "web.assets_frontend": [
+            "msp_service_contract/static/src/portal/**/*",
         ],
         "web.assets_tests": [
             "msp_service_contract/static/tests/tours/*.js",

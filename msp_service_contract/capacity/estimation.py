@@ -36,14 +36,15 @@ class ArrivalModel:
 
     def hourly_rates(self, scale=1.0, extra_weekly=None):
         """{priority: [tickets per hour for each hour of the week]}, the weekly counts times
-        ``scale`` plus ``extra_weekly`` ({priority: tickets per week}, a prospect's load,
-        spread like the priority's own tickets)."""
+        ``scale`` plus ``extra_weekly`` ({priority: tickets per week}, a prospect's load or
+        the change of the book of customers, spread like the priority's own tickets)."""
         extra_weekly = extra_weekly or {}
         priorities = set(self.weekly) | set(extra_weekly)
         pooled = pooled_shape(self.shapes, self.weekly)
         rates = {}
         for priority in priorities:
             per_week = self.weekly.get(priority, 0.0) * scale + extra_weekly.get(priority, 0.0)
+            per_week = max(per_week, 0.0)  # a book that lost customers: never below none
             shape = self.shapes.get(priority, pooled)
             rates[priority] = [per_week * share for share in shape]
         return rates
@@ -160,13 +161,23 @@ class CustomerHistory:
     """One customer over the history: its size and its tickets.
 
     tickets: {(priority, category, on_device): tickets} where on_device says the ticket was
-    about a covered device (counted per device) rather than a person (counted per user)."""
+    about a covered device (counted per device) rather than a person (counted per user).
+    start_week, end_week: when its coverage starts and ends, in weeks from the start of the
+    history window (start_week 0: covered before the window; end_week None: no end)."""
 
     customer_id: int
     users: int
     devices: int
     months: float
     tickets: dict
+    start_week: float = 0.0
+    end_week: float | None = None
+
+    def by_priority(self):
+        counts = {}
+        for (priority, _category, _on_device), n in self.tickets.items():
+            counts[priority] = counts.get(priority, 0) + n
+        return counts
 
 
 def similar_customers(customers, users, devices, count=5):
@@ -214,6 +225,89 @@ def weekly_by_priority(monthly_load):
     for (priority, _category), per_month in monthly_load.items():
         weekly[priority] = weekly.get(priority, 0.0) + per_month / WEEKS_PER_MONTH
     return weekly
+
+
+# ----------------------------------------------------------------------------------------
+# The book of customers as it will be, and the season
+# ----------------------------------------------------------------------------------------
+
+# How many weeks of its own tickets weigh as much as what customers like it predict, for a
+# customer signed inside the history window (gamma-Poisson credibility).
+PRIOR_WEEKS = 4.0
+# The fewest tickets in each of last year's two periods for a seasonal index.
+MIN_SEASON_TICKETS = 30
+# A seasonal index is kept within these bounds (a one-off last year is not a season).
+SEASON_BOUNDS = (0.5, 2.0)
+
+
+def book_change(customers, window_weeks, horizon_weeks, count=5, prior_weeks=PRIOR_WEEKS):
+    """{priority: tickets per week} to add to the history window's average (negative: take
+    away) so that it describes the book of customers of the next ``horizon_weeks``.
+
+    The window's average counts a customer signed inside it for part of the window only, one
+    signed since (or starting later) not at all, and one whose coverage has ended. For each
+    customer whose coverage starts after the window's start or ends before the horizon's
+    end: its expected tickets a week over the horizon (the share of the horizon it is
+    covered) replace what it brought to the window's average. A customer signed inside the
+    window or later is expected at the rate of the ``count`` customers most like it (per
+    covered user and device, as for a prospect) blended with its own tickets so far, each of
+    its covered weeks weighing as much as 1/``prior_weeks`` of the prior; a customer covered
+    before the window keeps its own rate.
+    """
+    if window_weeks <= 0 or horizon_weeks <= 0:
+        raise ValueError("window_weeks and horizon_weeks must be positive")
+    window_end, horizon_end = window_weeks, window_weeks + horizon_weeks
+    # customers like a new one: covered over the whole window
+    established = [
+        c
+        for c in customers
+        if c.start_week <= 0 and (c.end_week is None or c.end_week >= window_end) and c.tickets
+    ]
+    change = {}
+    for customer in customers:
+        signed = customer.start_week > 0
+        ends = customer.end_week is not None and customer.end_week < horizon_end
+        if not (signed or ends):
+            continue
+        seen = customer.by_priority()
+        end = horizon_end if customer.end_week is None else customer.end_week
+        covered_in_window = max(min(end, window_end) - max(customer.start_week, 0.0), 0.0)
+        covered_ahead = max(min(end, horizon_end) - max(customer.start_week, window_end), 0.0)
+        if signed:
+            prior = weekly_by_priority(
+                prospect_load(established, customer.users, customer.devices, count)
+            )
+            rate = {
+                p: (seen.get(p, 0) + prior.get(p, 0.0) * prior_weeks)
+                / (covered_in_window + prior_weeks)
+                for p in set(seen) | set(prior)
+            }
+        elif covered_in_window > 0:
+            rate = {p: n / covered_in_window for p, n in seen.items()}
+        else:
+            rate = {}
+        for priority in set(rate) | set(seen):
+            change[priority] = (
+                change.get(priority, 0.0)
+                + rate.get(priority, 0.0) * covered_ahead / horizon_weeks
+                - seen.get(priority, 0) / window_weeks
+            )
+    return change
+
+
+def seasonal_index(window_tickets, window_weeks, ahead_tickets, ahead_weeks,
+                   min_tickets=MIN_SEASON_TICKETS, bounds=SEASON_BOUNDS):  # fmt: skip
+    """How much busier the weeks ahead are than the history window, from the same weeks a
+    year earlier: tickets a week in last year's weeks ahead over tickets a week in last
+    year's window (the customers whose coverage did not change then). 1.0 when either
+    period has fewer than ``min_tickets`` (no year of history, or too few tickets to tell a
+    season from chance); kept within ``bounds``."""
+    if window_weeks <= 0 or ahead_weeks <= 0:
+        raise ValueError("window_weeks and ahead_weeks must be positive")
+    if min(window_tickets, ahead_tickets) < max(min_tickets, 1):
+        return 1.0
+    index = (ahead_tickets / ahead_weeks) / (window_tickets / window_weeks)
+    return min(max(index, bounds[0]), bounds[1])
 
 
 def poisson(rng, lam):

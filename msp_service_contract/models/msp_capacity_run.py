@@ -136,6 +136,20 @@ class MspCapacityRun(models.Model):
     result_ids = fields.One2many("msp.capacity.result", "run_id", string="Prediction")
     technician_count = fields.Integer(string="Technicians", readonly=True)
     weekly_tickets = fields.Float(string="Tickets per Week", readonly=True, digits=(16, 1))
+    season_factor = fields.Float(
+        string="Season Ahead",
+        readonly=True,
+        digits=(16, 2),
+        help="How much busier the weeks ahead are than the history window, from the same "
+        "weeks a year earlier (1.00: no season, or less than a year of history).",
+    )
+    book_weekly_tickets = fields.Float(
+        string="Book Change (tickets/week)",
+        readonly=True,
+        digits=(16, 1),
+        help="Tickets a week added (negative: taken away) for the customers signed inside "
+        "the history window or since, and those whose contracts end.",
+    )
     prospect_weekly_tickets = fields.Float(
         string="Prospect Tickets per Week", readonly=True, digits=(16, 1)
     )
@@ -420,6 +434,8 @@ class MspCapacityRun(models.Model):
                 "result_ids": [fields.Command.create(v) for v in lines],
                 "technician_count": len(scenario.shifts),
                 "weekly_tickets": sum(history["arrivals"].weekly.values()),
+                "season_factor": history["season"],
+                "book_weekly_tickets": sum(history["book"].values()),
                 "technicians_needed": added if added is not None else -1,
                 "hours_short": (added or 0) * hours_each,
                 "verdict_before": self._msp_capacity_verdict(
@@ -546,12 +562,61 @@ class MspCapacityRun(models.Model):
                 until,
             )
         )
+        backlog = [(priority or "1", created) for priority, created in cr.fetchall()]
+        customers = self._msp_capacity_customers(since, until)
         return {
             "arrivals": arrivals,
-            "backlog": [(priority or "1", created) for priority, created in cr.fetchall()],
+            "backlog": backlog,
             "handling_minutes": minutes,
-            "customers": self._msp_capacity_customers(since, until),
+            "customers": customers,
+            "book": estimation.book_change(
+                customers, self.history_weeks, self.weeks, SIMILAR_CUSTOMERS
+            ),
+            "season": self._msp_capacity_season(since, until),
         }
+
+    def _msp_capacity_season(self, since, until):
+        """The seasonal index of the weeks ahead against the history window, from the same
+        weeks a year earlier (one query): tickets of last year's window and of last year's
+        weeks ahead, leaving out the customers whose coverage started or ended in those
+        weeks (a change of the book then is not a season). 1.0 without a year of history."""
+        year = timedelta(weeks=52)
+        last_since, last_now = since - year, until - year
+        last_end = last_now + timedelta(weeks=self.weeks)
+        company = SQL("t.company_id = %s", self.company_id.id)
+        team = SQL("t.team_id = %s", self.team_id.id) if self.team_id else SQL("TRUE")
+        self.env.cr.execute(
+            SQL(
+                """WITH changed AS (
+                       SELECT DISTINCT p.commercial_partner_id AS customer
+                         FROM contract_contract c
+                         JOIN res_partner p ON p.id = c.partner_id
+                        WHERE c.company_id = %(company_id)s AND c.msp_plan_id IS NOT NULL
+                          AND ((c.date_start > %(since_day)s AND c.date_start < %(end_day)s)
+                            OR (c.date_end >= %(since_day)s AND c.date_end < %(end_day)s)))
+                   SELECT COUNT(*) FILTER (WHERE t.create_date >= %(since)s
+                                             AND t.create_date < %(now)s
+                                             AND changed.customer IS NULL),
+                          COUNT(*) FILTER (WHERE t.create_date >= %(now)s
+                                             AND changed.customer IS NULL),
+                          MIN(t.create_date)
+                     FROM helpdesk_ticket t
+                LEFT JOIN changed ON changed.customer = t.commercial_partner_id
+                    WHERE %(company)s AND %(team)s AND t.create_date < %(end)s""",
+                since=last_since,
+                now=last_now,
+                end=last_end,
+                since_day=last_since.date(),
+                end_day=last_end.date(),
+                company_id=self.company_id.id,
+                company=company,
+                team=team,
+            )
+        )
+        window, ahead, first = self.env.cr.fetchone()
+        if not first or first > last_since + timedelta(days=7):
+            return 1.0  # the desk was not running a year ago: no season to learn from
+        return estimation.seasonal_index(window, self.history_weeks, ahead, self.weeks)
 
     def _msp_capacity_customers(self, since, until):
         """Each covered customer's users, devices and tickets by priority, category and
@@ -564,7 +629,9 @@ class MspCapacityRun(models.Model):
                        SELECT p.commercial_partner_id AS customer,
                               COUNT(DISTINCT u.partner_id) AS users,
                               COUNT(DISTINCT a.asset_id) AS devices,
-                              MIN(c.date_start) AS since
+                              MIN(c.date_start) AS since,
+                              CASE WHEN bool_or(c.date_end IS NULL) THEN NULL
+                                   ELSE MAX(c.date_end) END AS until
                          FROM contract_contract c
                          JOIN res_partner p ON p.id = c.partner_id
                     LEFT JOIN msp_contract_covered_user_rel u ON u.contract_id = c.id
@@ -572,22 +639,23 @@ class MspCapacityRun(models.Model):
                         WHERE c.company_id = %(company)s AND c.msp_plan_id IS NOT NULL
                           AND c.active AND (c.date_end IS NULL OR c.date_end >= %(since)s)
                      GROUP BY p.commercial_partner_id)
-                   SELECT cov.customer, cov.users, cov.devices, cov.since, t.priority,
-                          cat.name, t.msp_asset_id IS NOT NULL, COUNT(t.id)
+                   SELECT cov.customer, cov.users, cov.devices, cov.since, cov.until,
+                          t.priority, cat.name, t.msp_asset_id IS NOT NULL, COUNT(t.id)
                      FROM coverage cov
-                     JOIN helpdesk_ticket t ON t.commercial_partner_id = cov.customer
+                LEFT JOIN helpdesk_ticket t ON t.commercial_partner_id = cov.customer
                       AND %(where)s
                 LEFT JOIN helpdesk_ticket_category cat ON cat.id = t.category_id
-                 GROUP BY 1, 2, 3, 4, 5, 6, 7""",
+                 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8""",
                 company=self.company_id.id,
                 since=since.date(),
                 where=self._msp_capacity_ticket_filter(since, until),
             )
         )
         rows = {}
-        for customer, users, devices, start, priority, category, on_device, n in cr.fetchall():
+        for customer, users, devices, start, end, priority, category, on_device, n in cr.fetchall():
             entry = rows.setdefault(
-                customer, {"users": users, "devices": devices, "start": start, "tickets": {}}
+                customer,
+                {"users": users, "devices": devices, "start": start, "end": end, "tickets": {}},
             )
             if n:
                 name = (
@@ -599,10 +667,23 @@ class MspCapacityRun(models.Model):
         customers = []
         for customer, entry in rows.items():
             begin = max(since.date(), entry["start"] or since.date())
+            start_week = (begin - since.date()).days / 7
+            if not entry["tickets"] and (self.team_id or start_week <= 0):
+                # no ticket in the scope: not this desk's customer, unless it was signed
+                # inside the window or later (the whole desk will take its tickets; which
+                # team will is not known)
+                continue
             months = max((until.date() - begin).days, 0) / estimation.DAYS_PER_MONTH
+            end = entry["end"] and (entry["end"] + timedelta(days=1) - since.date()).days / 7
             customers.append(
                 estimation.CustomerHistory(
-                    customer, entry["users"], entry["devices"], months, entry["tickets"]
+                    customer,
+                    entry["users"],
+                    entry["devices"],
+                    months,
+                    entry["tickets"],
+                    start_week=start_week,
+                    end_week=end,
                 )
             )
         return customers
@@ -716,8 +797,16 @@ class MspCapacityRun(models.Model):
             handling[priority] = estimation.fit_handling(
                 samples if len(samples) >= MIN_HANDLING_SAMPLES else pooled
             )
+        season = history.get("season", 1.0)
+        extra = dict(history.get("book") or {})
+        for priority, per_week in (extra_weekly or {}).items():
+            extra[priority] = extra.get(priority, 0.0) + per_week
         scenario = simulation.Scenario(
-            rates=history["arrivals"].hourly_rates(extra_weekly=extra_weekly),
+            # the window's average, corrected for the book of customers ahead (and the
+            # prospect), times the season ahead
+            rates=history["arrivals"].hourly_rates(
+                scale=season, extra_weekly={p: n * season for p, n in extra.items()}
+            ),
             handling=handling,
             shifts=setup["shifts"],
             targets=self._msp_capacity_targets(),

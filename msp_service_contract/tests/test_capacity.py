@@ -108,7 +108,7 @@ class TestCapacity(MspContractCase):
 
     def test_history_in_grouped_queries(self):
         run = self.new_run()
-        with freeze_time(NOW), self.assertQueryCount(6):
+        with freeze_time(NOW), self.assertQueryCount(7):
             history = run._msp_capacity_history(NOW)
         # 16 tickets in 8 weeks, on Monday 10:00-11:00 and Tuesday 14:00-15:00
         self.assertEqual(history["arrivals"].weekly, {"1": 2.0})
@@ -125,6 +125,61 @@ class TestCapacity(MspContractCase):
             customer.tickets,
             {("1", "Incident", True): 8, ("1", "Incident", False): 8},
         )
+
+        # the book did not change; no year of history: no season
+        self.assertEqual((history["book"], history["season"]), ({}, 1.0))
+
+    def test_signed_customer_and_the_season(self):
+        """For the whole desk, a customer of 2 users whose contract starts on 1 December
+        (within the 2 weeks ahead) brings the rate of the customer like it (1 ticket a week
+        for 2 users) for the part of the weeks ahead it is covered. A year ago the desk had
+        10 tickets a week in the window's weeks and 15 a week in the weeks ahead: a season
+        of x1.5, which scales the rates."""
+        newcomer = self.env["res.partner"].create({"name": "New Dental", "is_company": True})
+        self.env["res.partner"].create(
+            [{"name": f"User {n}", "parent_id": newcomer.id} for n in range(2)]
+        )
+        self.make_contract(customer=newcomer, start=date(2026, 12, 1))
+        run = self.new_run(team_id=False)
+        with freeze_time(NOW):
+            history = run._msp_capacity_history(NOW)
+        since = NOW - timedelta(weeks=8)
+        covered_ahead = 2 - ((date(2026, 12, 1) - since.date()).days / 7 - 8)
+        self.assertAlmostEqual(history["book"]["1"], 1.0 * covered_ahead / 2)
+        self.assertEqual(history["season"], 1.0)
+
+        last_year = since - timedelta(weeks=52)
+        with freeze_time(last_year):
+            old = self.env["helpdesk.ticket"].create(
+                [
+                    {"name": f"Old {n}", "description": "<p>Old</p>", "partner_id": self.user_a.id}
+                    for n in range(110)
+                ]
+            )
+        # 80 in the window's 8 weeks, 30 in the 2 weeks ahead, a year earlier
+        self.env.cr.execute(
+            SQL(
+                "UPDATE helpdesk_ticket SET create_date = v.at FROM (VALUES %s) AS v(id, at) "
+                "WHERE helpdesk_ticket.id = v.id",
+                SQL(", ").join(
+                    SQL(
+                        "(%s, %s::timestamp)",
+                        ticket.id,
+                        last_year + timedelta(hours=13 * n)
+                        if n < 80
+                        else last_year + timedelta(weeks=8, hours=11 * (n - 80)),
+                    )
+                    for n, ticket in enumerate(old)
+                ),
+            )
+        )
+        with freeze_time(NOW):
+            history = run._msp_capacity_history(NOW)
+            setup = run._msp_capacity_setup(NOW)
+            scenario = run._msp_capacity_scenario(history, setup)
+        self.assertAlmostEqual(history["season"], 1.5)
+        weekly = (history["arrivals"].weekly["1"] + history["book"]["1"]) * 1.5
+        self.assertAlmostEqual(sum(scenario.rates["1"]), weekly)
 
     def test_on_call_schedule_adds_a_responder_out_of_hours(self):
         run = self.new_run()

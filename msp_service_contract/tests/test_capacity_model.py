@@ -201,3 +201,40 @@ class TestCapacityEstimation(BaseCase):
         self.assertAlmostEqual(load["2", "Hardware"], 24 / 228 * 38)
         weekly = estimation.weekly_by_priority(load)
         self.assertAlmostEqual(weekly["1"], 11.0 / (365.25 / 12 / 7))
+
+    def test_book_change(self):
+        """8 weeks of history, 4 ahead. Two customers of 10 users covered all along bring 5
+        P1 tickets a week each (0.5 per user). A customer of 20 users starting two weeks into
+        the horizon is expected at 10 a week for half of it; one of 10 users signed two weeks
+        before now with 6 tickets so far is its 5 a week blended with its own 3 a week; one
+        whose contract ended halfway through the window is taken away."""
+        History = estimation.CustomerHistory
+        months = 8 / estimation.WEEKS_PER_MONTH
+        steady = {("1", "Incident", False): 40}
+        customers = [
+            History(1, 10, 0, months, steady),
+            History(2, 10, 0, months, steady),
+            History(3, 20, 0, 0.0, {}, start_week=10),
+            History(4, 10, 0, 2 / estimation.WEEKS_PER_MONTH, {("1", "", False): 6}, 6),
+            History(5, 10, 0, months, {("1", "", False): 20}, end_week=4),
+        ]
+        change = estimation.book_change(customers, window_weeks=8, horizon_weeks=4)
+        signed = 10 * 0.5
+        blended = (6 + 5 * estimation.PRIOR_WEEKS) / (2 + estimation.PRIOR_WEEKS) - 6 / 8
+        ended = -20 / 8
+        self.assertAlmostEqual(change["1"], signed + blended + ended)
+        # a book that did not change: nothing to add
+        self.assertEqual(estimation.book_change(customers[:2], 8, 4), {})
+        # the arrival rates take the change, never below zero
+        model = estimation.ArrivalModel({"1": 10.0}, {"1": [1 / 168] * 168})
+        self.assertAlmostEqual(sum(model.hourly_rates(extra_weekly=change)["1"]), 10 + change["1"])
+        self.assertEqual(sum(model.hourly_rates(extra_weekly={"1": -15.0})["1"]), 0.0)
+
+    def test_seasonal_index(self):
+        # last year: 50 tickets a week in the window's weeks, 60 a week in the weeks ahead
+        self.assertAlmostEqual(estimation.seasonal_index(400, 8, 240, 4), 1.2)
+        # too few tickets to tell a season from chance, or no year of history
+        self.assertEqual(estimation.seasonal_index(400, 8, 12, 4), 1.0)
+        self.assertEqual(estimation.seasonal_index(0, 8, 0, 4), 1.0)
+        # a one-off is not a season: bounded
+        self.assertEqual(estimation.seasonal_index(100, 8, 4000, 4), 2.0)

@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import importlib.util
 from datetime import date
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
@@ -7,8 +9,24 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import MspRenewalCase
+
+# The upgrade to 19.0.1.2.0: orders the contract bills lose their "To invoice"
+INVOICE_STATUS_MIGRATION = (
+    Path(__file__).resolve().parents[1] / "migrations" / "19.0.1.2.0" / "post-migrate.py"
+)
+
+
+def load_invoice_status_migration():
+    spec = importlib.util.spec_from_file_location(
+        "msp_service_contract_migration_19_0_1_2_0", INVOICE_STATUS_MIGRATION
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 # A 1x1 PNG: the customer's drawn signature, as the portal posts it.
 SIGNATURE = (
@@ -354,24 +372,35 @@ class TestRenewalLoose(MspRenewalActionCase):
         self.assertEqual(order.order_line.mapped("qty_to_invoice"), [0, 0, 0])
         self.assertEqual(order.invoice_status, "no", "the contract bills the months")
 
-    def test_a_plan_order_invoices_its_one_time_lines_only(self):
-        remediation = self.env["product.product"].create(
-            {"name": "Firewall remediation", "type": "service", "invoice_policy": "order"}
+    def remediation(self):
+        return self.env["product.product"].create(
+            {
+                "name": "Firewall remediation",
+                "type": "service",
+                "invoice_policy": "order",
+                "list_price": 400,
+            }
         )
+
+    def plan_order(self, *one_time):
+        """A confirmed order of the Business plan, with one of each of ``one_time``."""
         order = self.env["sale.order"].create(
             {
                 "partner_id": self.customer.id,
                 "msp_service_plan_id": self.plan.id,
                 "order_line": [
-                    Command.create(
-                        {"product_id": remediation.id, "product_uom_qty": 1, "price_unit": 400}
-                    )
+                    Command.create({"product_id": product.id, "product_uom_qty": 1})
+                    for product in one_time
                 ],
             }
         )
         with freeze_time("2026-09-01"):
             order.action_confirm()
         self.assertTrue(order.msp_contract_ids)
+        return order
+
+    def test_a_plan_order_invoices_its_one_time_lines_only(self):
+        order = self.plan_order(self.remediation())
         monthly = order._msp_monthly_lines()
         self.assertEqual(len(monthly), len(self.plan.line_ids))
         self.assertEqual(set(monthly.mapped("qty_to_invoice")), {0})
@@ -379,3 +408,52 @@ class TestRenewalLoose(MspRenewalActionCase):
         one_time = order.order_line - monthly
         self.assertEqual((one_time.qty_to_invoice, one_time.invoice_status), (1, "to invoice"))
         self.assertEqual(order.invoice_status, "to invoice")
+
+    def store_old_status(self, lines, orders):
+        """The values versions before 19.0.1.2.0 stored, behind the ORM's back."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_order_line SET qty_to_invoice = product_uom_qty, "
+                "invoice_status = 'to invoice' WHERE id IN %s",
+                tuple(lines.ids),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_order SET invoice_status = 'to invoice' WHERE id IN %s",
+                tuple(orders.ids),
+            )
+        )
+        self.env.invalidate_all()
+
+    def test_upgrade_leaves_the_months_of_confirmed_orders_to_the_contract(self):
+        """Plan orders confirmed before 19.0.1.2.0 showed their monthly lines "To invoice";
+        the upgrade computes them again: nothing to invoice from the order for the months,
+        one-time lines untouched."""
+        plan_only = self.plan_order()
+        with_remediation = self.plan_order(self.remediation())
+        orders = plan_only | with_remediation
+        monthly = plan_only._msp_monthly_lines() | with_remediation._msp_monthly_lines()
+        self.assertEqual(len(monthly), 2 * len(self.plan.line_ids))
+        # Lines sold with a quantity had it to invoice (none of the customer's users: 0)
+        stale = monthly.filtered("product_uom_qty")
+        self.assertTrue(stale & plan_only.order_line)
+        self.store_old_status(stale, orders)
+        self.assertEqual(set(stale.mapped("invoice_status")), {"to invoice"})
+        self.assertEqual(plan_only.invoice_status, "to invoice")
+
+        fixed = load_invoice_status_migration().recompute_contract_order_lines(self.env)
+
+        self.assertEqual(fixed, stale)
+        self.env.invalidate_all()
+        self.assertEqual(set(monthly.mapped("qty_to_invoice")), {0})
+        self.assertNotIn("to invoice", monthly.mapped("invoice_status"))
+        self.assertEqual(plan_only.invoice_status, "no", "the contract bills the months")
+        one_time = with_remediation.order_line - monthly
+        self.assertEqual((one_time.qty_to_invoice, one_time.invoice_status), (1, "to invoice"))
+        self.assertEqual(with_remediation.invoice_status, "to invoice")
+        self.assertFalse(
+            load_invoice_status_migration().recompute_contract_order_lines(self.env),
+            "nothing left to fix",
+        )

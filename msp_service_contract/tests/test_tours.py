@@ -10,6 +10,7 @@ from freezegun import freeze_time
 
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import SQL
 from odoo.tools.pdf import PdfFileReader
 
 from .common import MspContractCase
@@ -290,8 +291,10 @@ class TestServiceDeskMobileTour(MspServiceDeskTourCase):
 @tagged("post_install", "-at_install")
 class TestBillingTour(MspTourCase):
     def test_billing_tour(self):
-        """A manager invoices the contract: fees, last month's overage and SLA credit; then
-        renews and declines renewals, and lists the vendor services renewing next month."""
+        """A manager invoices the contract: fees, last month's overage and SLA credit; loads
+        the public holidays; sees a customer's hours; renews, declines and sends a renewal
+        quotation (the customer signs one in the portal tour); lists the vendor services
+        renewing next month."""
         this_month = date.today().replace(day=1)
         last_month = this_month - relativedelta(months=1)
         contract = self.make_contract(start=last_month)
@@ -309,18 +312,24 @@ class TestBillingTour(MspTourCase):
             login="msp_tour_manager",
             name="Morgan Manager",
             groups="msp_service_contract.msp_service_contract_group_manager,"
-            "msp_sla.msp_sla_group_manager",
+            "msp_sla.msp_sla_group_manager,sales_team.group_sale_salesman",
         )
+        # The business hours of the contract's SLA policy, for the public holidays
+        calendar = self.policy.calendar_id
+        calendar.name = "Service desk hours"
+        self.assertFalse(calendar.global_leave_ids)
 
         # Two contracts whose term ends this month: in their notice period.
         renewal_start = this_month - relativedelta(months=11)
         self.plan.write({"minimum_term_months": 12, "yearly_increase_percent": 3})
-        renewed, declined = (
+        renewed, declined, quoted = (
             self.make_contract(
-                customer=self.env["res.partner"].create({"name": name, "is_company": True}),
+                customer=self.env["res.partner"].create(
+                    {"name": name, "is_company": True, "email": "office@customer.example"}
+                ),
                 start=renewal_start,
             )
-            for name in ("Harbour Optics", "Closing Clinic")
+            for name in ("Harbour Optics", "Closing Clinic", "Seaside Surgery")
         )
 
         # Next month's renewals: the fibre line; the domain renews later.
@@ -344,6 +353,16 @@ class TestBillingTour(MspTourCase):
         )
         self.assertEqual(declined.msp_no_renewal_reason_kind, "in_house")
         self.assertEqual(declined.msp_renewal_state, "active", "expires at its term end")
+        new_year = calendar.global_leave_ids.filtered(
+            lambda leave: leave.msp_sla_holiday_date == date(this_month.year, 1, 1)
+        )
+        self.assertEqual(len(new_year), 1, "Belgium's New Year's Day, loaded once")
+        self.assertEqual(set(calendar.global_leave_ids.mapped("msp_sla_holiday_region")), {"BE"})
+        quotation = quoted.msp_renewal_order_ids
+        self.assertEqual(quotation.state, "sent", "sent to the customer")
+        self.assertTrue(quotation.require_signature)
+        self.assertEqual(quotation.partner_id, quoted.partner_id)
+        self.assertEqual(quoted.msp_renewal_state, "active", "until the customer signs")
 
         invoices = contract._get_related_invoices()
         self.assertEqual(len(invoices), 2)
@@ -367,8 +386,34 @@ class TestBillingTour(MspTourCase):
 @tagged("post_install", "-at_install")
 class TestPortalContractTour(MspTourCase):
     def test_portal_contract_tour(self):
-        """The customer sees their contract, hours, tickets and reports; not another's."""
+        """The customer sees their contract, hours, tickets and reports; not another's. Then
+        they sign the renewal quotation of another contract from the e-mail's link (it
+        renews), and see their ticket's business time left."""
         self.run_portal_tour()
+
+        # A contract in its notice period, whose renewal quotation was sent (Send Renewal
+        # Quotation, as in the billing tour)
+        self.plan.minimum_term_months = 12
+        renewing = self.make_contract(
+            start=date.today().replace(day=1) - relativedelta(months=11),
+            assets=self.env["msp.asset"],
+            name="Backup plan",
+        )
+        self.customer.email = "office@dental.example"
+        action = renewing.action_msp_send_renewal_quotation()
+        self.env["mail.compose.message"].with_context(**action["context"]).create(
+            {}
+        ).action_send_mail()
+        quotation = renewing.msp_renewal_order_ids
+        self.assertEqual(quotation.state, "sent")
+
+        self.start_tour(
+            quotation.get_portal_url(), "msp_portal_renewal_and_ticket_tour", login="portal_dental"
+        )
+
+        self.assertEqual(quotation.state, "sale")
+        self.assertTrue(quotation.signature)
+        self.assertEqual(renewing.msp_renewal_state, "renewed")
 
     def run_portal_tour(self):
         this_month = date.today().replace(day=1)
@@ -403,7 +448,7 @@ class TestPortalContractTour(MspTourCase):
         with freeze_time(morning + relativedelta(hours=4)):
             backup.stage_id = self.done_stage
 
-        self.start_tour("/my/contracts", "msp_portal_contract_tour", login="portal_dental")
+        self.start_tour("/my", "msp_portal_contract_tour", login="portal_dental")
         self.assertScreenshots(
             *(
                 name
@@ -517,6 +562,127 @@ class TestSalesToContractTour(MspTourCase):
         self.assertEqual(contract.msp_lead_id, lead)
         self.assertEqual(contract.msp_covered_asset_ids, scanned)
         self.assertScreenshots("audit", "proposal", "contract")
+
+    def test_proposal_capacity_tour(self):
+        """The account manager opens the proposal's capacity check, predicts (the cron
+        computes in the background), sees the desk short with the prospect, adds a
+        technician and predicts again: OK. Pictures of both."""
+        manager = new_test_user(
+            self.env,
+            login="msp_tour_capacity",
+            name="Morgan Manager",
+            groups="sales_team.group_sale_salesman_all_leads,"
+            "msp_service_contract.msp_service_contract_group_manager",
+        )
+        policy = self.env["msp.sla.policy"].create(
+            {
+                "name": "Capacity SLA",
+                "calendar_id": self.company.resource_calendar_id.id,
+                "target_ids": [
+                    Command.create({"priority": "1", "kind": "response", "duration_minutes": 240}),
+                    Command.create(
+                        {"priority": "1", "kind": "resolution", "duration_minutes": 960}
+                    ),
+                ],
+            }
+        )
+        team = self.env["helpdesk.ticket.team"].create(
+            {
+                "name": "Capacity desk",
+                "user_ids": [Command.set(self.technician.ids)],
+                "msp_sla_policy_id": policy.id,
+            }
+        )
+        self.make_contract(start=date.today() - relativedelta(years=1))
+        # The last four weeks: 16 tickets a week from Dental Care (2 users, 2 workstations),
+        # Monday to Thursday, an hour's work each, all closed.
+        monday = datetime.combine(date.today(), time(0)) - relativedelta(
+            weeks=4, days=date.today().weekday()
+        )
+        moments = [
+            monday + relativedelta(weeks=week, days=day, hours=hour)
+            for week in range(4)
+            for day in range(4)
+            for hour in (9, 11, 13, 15)
+        ]
+        tickets = self.env["helpdesk.ticket"].create(
+            [
+                {
+                    "name": f"Past ticket {n}",
+                    "description": "<p>Help</p>",
+                    "team_id": team.id,
+                    "partner_id": self.user_a.id,
+                    "priority": "1",
+                    "category_id": self.category_covered.id,
+                    "msp_asset_id": self.ws1.id if n % 2 else False,
+                }
+                for n in range(len(moments))
+            ]
+        )
+        self.env.flush_all()
+        for ticket, moment in zip(tickets, moments, strict=True):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE helpdesk_ticket SET create_date = %s, closed_date = %s WHERE id = %s",
+                    moment,
+                    moment + relativedelta(hours=1),
+                    ticket.id,
+                )
+            )
+        self.env.invalidate_all()
+        self.env["account.analytic.line"].create(
+            [
+                {
+                    "name": "Work",
+                    "date": moment.date(),
+                    "unit_amount": 1.0,
+                    "msp_ticket_id": ticket.id,
+                    "project_id": self.project.id,
+                    "employee_id": self.employee.id,
+                }
+                for ticket, moment in zip(tickets, moments, strict=True)
+            ]
+        )
+        # The prospect: three users and three workstations, one and a half times Dental Care
+        prospect = self.env["res.partner"].create({"name": "Northwind Dental", "is_company": True})
+        audit = self.env["msp.audit"].create(
+            {"name": "Audit Northwind", "partner_id": prospect.id, "user_count": 3}
+        )
+        audit.asset_ids = self.env["msp.asset"].create(
+            [{"name": f"NW-{n}", "partner_id": prospect.id} for n in range(3)]
+        )
+        order = self.env["sale.order"].create(
+            {"partner_id": prospect.id, "msp_audit_id": audit.id, "user_id": manager.id}
+        )
+        # The background job: the cron's work is done when the run is queued (its trigger),
+        # as the cron's user, so that the tour sees the answer when the form reloads.
+        cron = self.env.ref("msp_service_contract.ir_cron_msp_capacity_runs")
+        Cron = self.registry["ir.cron"]
+        trigger, triggered = Cron._trigger, []
+
+        def run_when_triggered(job, at=None):
+            if job != cron:
+                return trigger(job, at)
+            triggered.append(job)
+            job.env.flush_all()
+            job.env["msp.capacity.run"].with_user(job.sudo().user_id)._cron_msp_capacity_runs()
+            return None
+
+        self.patch(Cron, "_trigger", run_when_triggered)
+
+        self.start_tour(
+            f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
+            "msp_capacity_proposal_tour",
+            login="msp_tour_capacity",
+        )
+        self.assertEqual(len(triggered), 2, "each Predict queued the run for the cron")
+        run = self.env["msp.capacity.run"].search([("sale_order_id", "=", order.id)])
+        self.assertEqual((run.state, run.team_id, run.policy_id), ("done", team, policy))
+        self.assertEqual((run.extra_technicians, run.technician_count), (1, 2))
+        self.assertEqual((run.verdict_before, run.verdict_after), ("OK", "OK"))
+        first = run.message_ids.filtered(lambda m: "Short by about" in str(m.body))
+        self.assertIn(manager.partner_id, first.partner_ids, "the first answer was sent")
+        self.assertScreenshots("capacity-before", "capacity-after-technician")
 
 
 @tagged("post_install", "-at_install")
