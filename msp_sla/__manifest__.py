@@ -2,7 +2,7 @@
 {
     "name": "MSP SLA",
     "summary": "SLA clocks on helpdesk tickets: business hours, pauses, escalation, breaches",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Services/Helpdesk",
     "license": "AGPL-3",
     "author": "MSP Suite contributors",

@@ -35,17 +35,29 @@ class MspAlertController(http.Controller):
         except RequestEntityTooLarge:
             return None
 
-    def _msp_serialize_intake(self, cr):
-        """Webhook calls of a database run one at a time. Each new ticket appends to the
-        company's SLA ledger chain, whose head row two concurrent calls would both update:
-        under REPEATABLE READ the later one fails and Odoo retries it after a random wait of
-        up to seconds, which an alert storm turns into long delays. A table lock taken as
-        the transaction's first statement makes the second call wait instead, and since no
-        query ran before it, its snapshot is taken after the wait and sees the first call's
-        work (PostgreSQL takes a REPEATABLE READ snapshot at the first query, not at LOCK).
-        The lock mode blocks only other intakes and changes to alert sources, not reads.
-        Correctness does not rest on it: the unique index makes each alert exactly once."""
-        cr.execute("LOCK TABLE msp_alert_source IN SHARE ROW EXCLUSIVE MODE")
+    def _msp_checked_call(self, source_id):
+        """(source, alerts) of an accepted call, or (answer, None) of a refused one. Checks
+        in this order, each answering before anything is written: the source exists and is
+        active (404), the bearer token (401), the body's size (413), the JSON and its fields
+        (400)."""
+        # sudo: the caller is anonymous until its token is checked; nothing is read or written
+        # for it before that, and the intake then acts as OdooBot (not a person)
+        env = request.env(user=SUPERUSER_ID, su=True)
+        source = env["msp.alert.source"].browse(source_id).exists()
+        if not source or not source.active:
+            return self._msp_answer(404, error="unknown alert source"), None
+        if not source._msp_alert_check_token(self._msp_bearer()):
+            return self._msp_answer(401, error="wrong or missing bearer token"), None
+        data = self._msp_read_body(source.body_limit_kb * 1024)
+        if data is None:
+            return self._msp_answer(
+                413, error=f"the body is larger than the source's limit ({source.body_limit_kb} kB)"
+            ), None
+        try:
+            alerts = parse_alerts(source.kind, data)
+        except PayloadError as error:
+            return self._msp_answer(400, error=str(error)), None
+        return source, alerts
 
     @http.route(
         "/msp/alerts/<int:source_id>",
@@ -57,29 +69,20 @@ class MspAlertController(http.Controller):
         readonly=False,
     )
     def msp_alert_webhook(self, source_id, **kwargs):
-        """Checks in this order, each answering before anything is written: the source exists
-        and is active (404), the bearer token (401), the body's size (413), the JSON and its
-        fields (400). Then the whole batch is recorded in the request's one transaction."""
-        self._msp_serialize_intake(request.env.cr)
-        # sudo: the caller is anonymous until its token is checked; nothing is read or written
-        # for it before that, and the intake then acts as OdooBot (not a person)
-        env = request.env(user=SUPERUSER_ID, su=True)
-        source = env["msp.alert.source"].browse(source_id).exists()
-        if not source or not source.active:
-            return self._msp_answer(404, error="unknown alert source")
-        if not source._msp_alert_check_token(self._msp_bearer()):
-            return self._msp_answer(401, error="wrong or missing bearer token")
-        data = self._msp_read_body(source.body_limit_kb * 1024)
-        if data is None:
-            return self._msp_answer(
-                413, error=f"the body is larger than the source's limit ({source.body_limit_kb} kB)"
-            )
-        try:
-            alerts = parse_alerts(source.kind, data)
-        except PayloadError as error:
-            return self._msp_answer(400, error=str(error))
+        """Checks the call (_msp_checked_call), then records the whole batch in one
+        transaction. The checks only read: their transaction is dropped, and a new one
+        starts as the call needs (the intake lock for a call that may change tickets, else
+        READ COMMITTED: msp.alert.source._msp_alert_start_intake). The call was accepted
+        when it was checked: a token rotated or a source archived in the milliseconds
+        between does not refuse it, as for a call that had started just before."""
+        source, alerts = self._msp_checked_call(source_id)
+        if alerts is None:
+            return source
+        changes_tickets = source._msp_alert_changes_tickets(alerts)
+        request.env.cr.rollback()
+        source._msp_alert_start_intake(changes_tickets)
         source = source.with_company(source.company_id).with_context(
             tracking_disable=True, mail_notrack=True
         )
-        summary = source._msp_alert_ingest(alerts)
+        summary = source._msp_alert_ingest(alerts, changes_tickets=changes_tickets)
         return self._msp_answer(200, **summary)

@@ -13,6 +13,7 @@ from . import res_partner
 from . import msp_oncall_schedule
 from . import msp_oncall_escalation
 from . import msp_page_incident
+from . import msp_page_reply
 from . import helpdesk_ticket_paging
 from . import helpdesk_ticket_stage
 from . import msp_alert_source

@@ -5,10 +5,11 @@ from datetime import timedelta
 from textwrap import shorten
 
 from markupsafe import Markup
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE as TRANSACTION_IDLE
 from psycopg2.extras import Json
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import ConcurrencyError, UserError
 from odoo.tools import SQL, groupby
 
 ALERT_STATUSES = [("firing", "Firing"), ("resolved", "Resolved")]
@@ -16,11 +17,16 @@ EVENT_KINDS = [
     ("fired", "Fired"),
     ("repeat", "Fired again"),
     ("resolved", "Resolved"),
+    ("resolved_again", "Resolved again"),
     ("reopened", "Fired again after resolving (flapping)"),
     ("closed", "Ticket closed"),
     ("kept_open", "Ticket kept open (touched by a person)"),
     ("assigned", "Assigned to a customer"),
 ]
+# The history lines that stand for notifications: their counts are the alert's firings, their
+# latest date is when it was last seen.
+FIRING_KINDS = ("fired", "repeat", "reopened")
+SEEN_KINDS = (*FIRING_KINDS, "resolved", "resolved_again")
 P1 = "3"
 # Characters that are wildcards in an =ilike pattern: escaped to compare the text as is.
 LIKE_SPECIALS = re.compile(r"[\\%_]")
@@ -31,11 +37,17 @@ class MspAlert(models.Model):
     """One alert of a monitoring source, per (source, customer, fingerprint) while it is
     current: its firings and recoveries count here and land on one ticket. The unique index
     on current alerts makes two deliveries of the same alert at once create one alert and one
-    ticket (see _msp_alert_ingest)."""
+    ticket (see _msp_alert_ingest).
+
+    A repeat firing appends a history line (msp.alert.event) and leaves the alert's row
+    alone: the firing count and the time last seen are read from the history, so calls
+    counting repeats of the same alert never wait for each other or for the scheduled action
+    opening its ticket. The row changes only when the alert's state does (resolved,
+    reopened, superseded, its ticket linked, a customer assigned)."""
 
     _name = "msp.alert"
     _description = "Monitoring Alert"
-    _order = "last_seen desc, id desc"
+    _order = "first_seen desc, id desc"
     _check_company_auto = True
 
     name = fields.Char(required=True, readonly=True)
@@ -75,11 +87,22 @@ class MspAlert(models.Model):
         "that firing opens a new alert and ticket.",
     )
     severity = fields.Char(readonly=True)
-    firing_count = fields.Integer(string="Firings", readonly=True, default=1)
+    firing_count = fields.Integer(
+        string="Firings",
+        compute="_compute_seen",
+        help="Firing notifications received for this alert (the counts of its history).",
+    )
     first_seen = fields.Datetime(readonly=True, required=True)
-    last_seen = fields.Datetime(readonly=True, required=True)
+    last_seen = fields.Datetime(
+        compute="_compute_seen", help="The last notification (firing or resolved) received."
+    )
     resolved_at = fields.Datetime(readonly=True)
-    labels = fields.Json(string="Raw Labels", readonly=True)
+    labels = fields.Json(
+        string="Raw Labels",
+        readonly=True,
+        help="The labels of the first firing (or of the last reopening); a repeat carrying "
+        "other labels or annotations keeps them on its history line.",
+    )
     annotations = fields.Json(readonly=True)
     labels_display = fields.Text(string="Labels", compute="_compute_labels_display")
     event_ids = fields.One2many("msp.alert.event", "alert_id", string="History", readonly=True)
@@ -90,15 +113,45 @@ class MspAlert(models.Model):
         "An alert source has one current alert per customer and fingerprint.",
     )
     _needs_ticket_index = models.Index("(id) WHERE needs_ticket")
-    _firing_count_positive = models.Constraint(
-        "CHECK(firing_count >= 0)", "An alert's firing count cannot be negative."
-    )
 
-    @api.depends("labels", "annotations")
-    def _compute_labels_display(self):
+    @api.depends("event_ids.count", "event_ids.date", "event_ids.kind")
+    def _compute_seen(self):
+        firings = dict(
+            self.env["msp.alert.event"]._read_group(
+                [("alert_id", "in", self.ids), ("kind", "in", FIRING_KINDS)],
+                ["alert_id"],
+                ["count:sum"],
+            )
+        )
+        seen = dict(
+            self.env["msp.alert.event"]._read_group(
+                [("alert_id", "in", self.ids), ("kind", "in", SEEN_KINDS)],
+                ["alert_id"],
+                ["date:max"],
+            )
+        )
         for alert in self:
-            lines = [f"{k}={v}" for k, v in sorted((alert.labels or {}).items())]
-            lines += [f"{k}: {v}" for k, v in sorted((alert.annotations or {}).items())]
+            alert.firing_count = firings.get(alert, 0)
+            alert.last_seen = seen.get(alert) or alert.resolved_at or alert.first_seen
+
+    @api.depends("labels", "annotations", "event_ids.labels", "event_ids.annotations")
+    def _compute_labels_display(self):
+        latest = {}
+        if self.ids:
+            self.env["msp.alert.event"].flush_model(["alert_id", "labels", "annotations"])
+            self.env.cr.execute(
+                SQL(
+                    "SELECT DISTINCT ON (alert_id) alert_id, labels, annotations "
+                    "FROM msp_alert_event WHERE alert_id = ANY(%s) AND labels IS NOT NULL "
+                    "ORDER BY alert_id, id DESC",
+                    self.ids,
+                )
+            )
+            latest = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for alert in self:
+            labels, annotations = latest.get(alert.id) or (alert.labels, alert.annotations)
+            lines = [f"{k}={v}" for k, v in sorted((labels or {}).items())]
+            lines += [f"{k}: {v}" for k, v in sorted((annotations or {}).items())]
             alert.labels_display = "\n".join(lines)
 
     # ------------------------------------------------------------------
@@ -157,9 +210,10 @@ class MspAlert(models.Model):
         """Open the tickets of the alerts the webhook recorded, in batches that commit.
         Exactly once: each batch locks its alerts (FOR UPDATE SKIP LOCKED), so a second
         worker running at once takes other alerts, and an alert leaves the queue in the
-        transaction that links its ticket. Small batches: a webhook call counting a repeat of
-        an alert in the batch waits for it. Stops before the cron's time limit would cut a
-        batch; the scheduler runs it again for what remains."""
+        transaction that links its ticket. Small batches: a webhook call resolving an alert
+        of the batch waits for it (one counting a repeat does not: it appends history).
+        Stops before the cron's time limit would cut a batch; the scheduler runs it again
+        for what remains."""
         while True:
             # No intake lock here: webhook calls go on while tickets open. One that closes a
             # ticket at the same moment may make this batch fail on the SLA ledger; the
@@ -201,6 +255,15 @@ class MspAlertEvent(models.Model):
     kind = fields.Selection(EVENT_KINDS, required=True)
     count = fields.Integer(default=1, help="Notifications this line stands for.")
     note = fields.Char()
+    labels = fields.Json(
+        readonly=True,
+        help="A repeat's labels, when they or its annotations differ from the alert's.",
+    )
+    annotations = fields.Json(readonly=True)
+
+    _count_positive = models.Constraint(
+        "CHECK(count >= 0)", "An alert history line stands for 0 or more notifications."
+    )
 
 
 class MspAlertSourceIntake(models.Model):
@@ -215,7 +278,11 @@ class MspAlertSourceIntake(models.Model):
     def _msp_alert_match(self, labels):
         """The customer of an alert with these labels: {"partner": res.partner (maybe
         empty), "note": how it matched}. Modules add keys (msp_service_contract: "asset").
-        Here: a ``customer`` label equal to a customer's Reference (its commercial entity)."""
+        Here: the customer label (_msp_alert_match_customer_label)."""
+        return self._msp_alert_match_customer_label(labels)
+
+    def _msp_alert_match_customer_label(self, labels):
+        """A ``customer`` label equal to a customer's Reference (its commercial entity)."""
         self.ensure_one()
         value = str(labels.get("customer") or "").strip()
         Partner = self.env["res.partner"]
@@ -231,15 +298,44 @@ class MspAlertSourceIntake(models.Model):
                 return {"partner": partner, "note": self.env._("customer label %s", value)}
         return {"partner": Partner, "note": False}
 
+    def _msp_alert_match_many(self, label_sets):
+        """{labels as a sorted tuple of items: _msp_alert_match(labels)} for these label sets.
+        Modules that look matches up in the database do it here for all at once (one query
+        for a webhook call's alerts, not one per alert)."""
+        return {key: self._msp_alert_match(dict(key)) for key in label_sets}
+
     def _msp_alert_match_all(self, alerts):
-        """_msp_alert_match for each alert, once per distinct label set; then, for those that
-        match nothing, the customer a person assigned to the fingerprint's current alert."""
-        memo, matches = {}, []
-        for alert in alerts:
-            key = tuple(sorted(alert["labels"].items()))
-            if key not in memo:
-                memo[key] = self._msp_alert_match(alert["labels"])
-            matches.append(memo[key])
+        """The match of each alert. A repeat of a firing alert that matched a customer, with
+        the same labels, keeps its alert's customer without a new lookup (the alert is about
+        the same device until it resolves). The others: _msp_alert_match_many once per
+        distinct label set; then, for those that match nothing, the customer a person
+        assigned to the fingerprint's current alert."""
+        firing = {}
+        fingerprints = {alert["fingerprint"] for alert in alerts}
+        for record in self._msp_alert_read_current(fingerprints, prefetch=True).values():
+            if record.status == "firing":
+                firing.setdefault(record.fingerprint, []).append(record)
+
+        def known(alert):
+            records = firing.get(alert["fingerprint"], [])
+            if len(records) == 1 and records[0].partner_id and records[0].labels == alert["labels"]:
+                return records[0]
+            return None
+
+        records = [known(alert) for alert in alerts]
+        looked_up = self._msp_alert_match_many(
+            {
+                tuple(sorted(alert["labels"].items()))
+                for alert, record in zip(alerts, records, strict=True)
+                if not record
+            }
+        )
+        matches = [
+            {"partner": record.partner_id, "note": record.match_note}
+            if record
+            else looked_up[tuple(sorted(alert["labels"].items()))]
+            for alert, record in zip(alerts, records, strict=True)
+        ]
         pairs = zip(alerts, matches, strict=True)
         unmatched = {a["fingerprint"] for a, m in pairs if not m["partner"]}
         if unmatched:
@@ -291,18 +387,75 @@ class MspAlertSourceIntake(models.Model):
     # Intake
     # ------------------------------------------------------------------
 
-    def _msp_alert_ingest(self, alerts):
+    @api.model
+    def _msp_alert_start_intake(self, changes_tickets):
+        """Start a webhook call's transaction; call it before the transaction's first query.
+
+        A call that may change existing tickets takes the intake lock
+        (LOCK TABLE msp_alert_source IN SHARE ROW EXCLUSIVE MODE): such calls run one at a
+        time. A ticket's change appends to the company's SLA ledger, and two calls doing so
+        at once can clash there: under REPEATABLE READ the later one fails and Odoo retries
+        it after a random wait of up to seconds. Waiting is cheaper, and since no query ran
+        before the lock, the call's snapshot is taken after the wait and sees the previous
+        call's work (PostgreSQL takes a REPEATABLE READ snapshot at the first query, not at
+        LOCK). The lock mode blocks only other such calls and changes to alert sources.
+
+        A call that only records firings (new alerts, repeats) runs in parallel with the
+        others under READ COMMITTED: its repeats are history lines whose reference to their
+        alert PostgreSQL checks with a key-share lock, which under REPEATABLE READ fails when
+        the scheduled action linked the alert's ticket after the call's snapshot (the storm's
+        retries); under READ COMMITTED it takes the alert's latest version, and a new alert
+        another delivery inserted first is counted as a repeat of it (_msp_alert_lost_race).
+        Correctness rests on neither: the unique index makes each alert exactly once, and a
+        clash is retried. A transaction already under way (a test's) is left as it is."""
+        cr = self.env.cr
+        if changes_tickets:
+            cr.execute("LOCK TABLE msp_alert_source IN SHARE ROW EXCLUSIVE MODE")
+            return
+        connection = getattr(cr, "connection", None)
+        if connection is not None and connection.info.transaction_status == TRANSACTION_IDLE:
+            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+
+    def _msp_alert_changes_tickets(self, alerts):
+        """Whether a call with these parsed alerts may change existing tickets (note a
+        recovery, close, reopen): it carries a "resolved", or a firing of an alert whose
+        current one is resolved. Read before the call's intake lock (controllers/alerts.py);
+        only a hint for taking it, the intake is right either way."""
+        self.ensure_one()
+        if any(alert["status"] == "resolved" for alert in alerts):
+            return True
+        self.env["msp.alert"].flush_model(["is_current", "status", "fingerprint", "source_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM msp_alert WHERE source_id = %s AND is_current "
+                "AND status = 'resolved' AND fingerprint = ANY(%s) LIMIT 1",
+                self.id,
+                sorted({alert["fingerprint"] for alert in alerts}),
+            )
+        )
+        return bool(self.env.cr.fetchone())
+
+    def _msp_alert_ingest(self, alerts, changes_tickets=True):
         """Record a batch of parsed alerts (see msp_alert_payload.parse_alerts) and apply
         them to tickets. Returns a summary {received, new, repeat, resolved, reopened,
-        closed, unmatched, orphan}.
+        closed, unmatched, orphan}. ``changes_tickets`` False: the call was started to only
+        record firings (_msp_alert_start_intake); should it find a ticket to change after
+        all (an alert resolved meanwhile, to reopen), Odoo runs it again, with the lock.
 
-        Exactly once: the current alerts of the batch's fingerprints are locked first (FOR
-        UPDATE); new ones are inserted with INSERT ... ON CONFLICT DO NOTHING against the
-        unique index of current alerts. When two deliveries of the same new alert run at
-        once, the second insert waits for the first transaction; under Odoo's REPEATABLE
-        READ it then fails with a serialization error, and Odoo's request retry runs the
-        whole call again, which now finds the alert and counts a repeat. No check-then-insert
-        can make two tickets."""
+        A repeat firing of a firing alert appends a history line and takes no lock: two
+        calls counting repeats of the same alert, or one doing so while the scheduled action
+        links the alert's ticket, both go through at once, and every firing is a line.
+        The alerts whose state changes (resolved, reopened, superseded) are locked first
+        (FOR UPDATE, in id order); one changed by another transaction since this call's
+        snapshot makes PostgreSQL refuse the lock (a serialization failure under Odoo's
+        REPEATABLE READ), and Odoo runs the call again on the new state.
+
+        Exactly once: new alerts are inserted with INSERT ... ON CONFLICT DO NOTHING against
+        the unique index of current alerts. When two deliveries of the same new alert run at
+        once, the second insert waits for the first transaction; under REPEATABLE READ it then
+        fails with a serialization error, and Odoo's request retry runs the whole call again,
+        which now finds the alert and counts a repeat. No check-then-insert can make two
+        tickets."""
         self.ensure_one()
         now = fields.Datetime.now()
         summary = dict.fromkeys(
@@ -314,7 +467,7 @@ class MspAlertSourceIntake(models.Model):
         for alert, match in zip(alerts, matches, strict=True):
             key = (alert["fingerprint"], match["partner"].id or 0)
             by_key.setdefault(key, []).append((alert, match))
-        current = self._msp_alert_lock_current({fp for fp, _partner in by_key})
+        current = self._msp_alert_current_locked(by_key)
         Alert = self.env["msp.alert"]
         events, new_keys, orphans = [], [], []
         to_resolve, to_reopen = Alert, Alert
@@ -331,8 +484,13 @@ class MspAlertSourceIntake(models.Model):
                     and now - record.resolved_at <= window
                 ):
                     to_reopen |= record
-                    self._msp_alert_fired(
-                        record, firings, last_alert, now, status="firing", resolved_at=False
+                    record.write(
+                        {
+                            "status": "firing",
+                            "resolved_at": False,
+                            "labels": last_alert["labels"],
+                            "annotations": last_alert["annotations"],
+                        }
                     )
                     events.append(self._msp_alert_event(record, "reopened", now, firings))
                     summary["reopened"] += 1
@@ -340,8 +498,7 @@ class MspAlertSourceIntake(models.Model):
                     record.write({"is_current": False})
                     record = None
             elif record and firings:
-                self._msp_alert_fired(record, firings, last_alert, now)
-                events.append(self._msp_alert_event(record, "repeat", now, firings))
+                events.append(self._msp_alert_repeat(record, firings, last_alert, now))
                 summary["repeat"] += 1
             if record is None:
                 if firings:
@@ -352,70 +509,184 @@ class MspAlertSourceIntake(models.Model):
             if last_alert["status"] == "resolved" and record.status == "firing":
                 to_resolve |= record
             elif last_alert["status"] == "resolved":
-                record.last_seen = now  # a repeated "resolved": nothing new
-        new_alerts = self._msp_alert_insert(new_keys, now, summary)
+                # a repeated "resolved": nothing changes, the history notes it was seen
+                events.append(self._msp_alert_event(record, "resolved_again", now, 0))
+        if (to_reopen or to_resolve) and not changes_tickets:
+            raise ConcurrencyError(
+                f"alerts of source {self.id} resolved meanwhile: their tickets change under "
+                "the intake lock"
+            )
+        new_alerts = self._msp_alert_insert(new_keys, now)
         if new_alerts:
             # sudo: the intake wakes the scheduled action that opens the new alerts' tickets
             self.env.ref("msp_sla.ir_cron_msp_alert_tickets").sudo()._trigger()
-        for alert in new_alerts:
-            events.append(self._msp_alert_event(alert, "fired", now, alert.firing_count))
+        inserted = {(a.fingerprint, a.partner_id.id or 0): a for a in new_alerts}
+        for key, items, firings in new_keys:
+            if key in inserted:
+                summary["new"] += 1
+                summary["unmatched"] += not key[1]
+                events.append(self._msp_alert_event(inserted[key], "fired", now, firings))
+            else:
+                events.append(self._msp_alert_lost_race(key, items, firings, now))
+                summary["repeat"] += 1
         to_resolve |= new_alerts.filtered(
             lambda a: by_key[(a.fingerprint, a.partner_id.id or 0)][-1][0]["status"] == "resolved"
         )
         self._msp_alert_insert_orphans(orphans, now, summary)
         events += self._msp_alert_reopen_tickets(to_reopen, now)
         events += self._msp_alert_resolve(to_resolve, now, summary)
-        self.env["msp.alert.event"].create(events)
+        self._msp_alert_append_history(events)
         return summary
 
-    def _msp_alert_fired(self, record, firings, last_alert, now, **values):
-        """Count ``firings`` more notifications on a current alert; keep its latest labels."""
-        record.write(
-            {
-                "firing_count": record.firing_count + firings,
-                "last_seen": now,
-                "labels": last_alert["labels"],
-                "annotations": last_alert["annotations"],
-                **values,
-            }
+    def _msp_alert_current_locked(self, by_key):
+        """{key: msp.alert} of the current alerts of these keys, the alerts this call
+        changes locked (FOR UPDATE, in id order). Under REPEATABLE READ PostgreSQL refuses
+        the lock of an alert changed since the call's snapshot (Odoo runs the call again).
+        Under READ COMMITTED (calls that only record firings, _msp_alert_start_intake) the
+        locked alerts are read again after their lock, so the call decides on their latest
+        state, until no other alert needs a lock."""
+        Alert = self.env["msp.alert"]
+        fingerprints = {fingerprint for fingerprint, _partner in by_key}
+        locked = Alert
+        while True:
+            current = self._msp_alert_read_current(fingerprints)
+            changing = Alert.union(
+                *(
+                    record
+                    for key, record in current.items()
+                    if key in by_key and self._msp_alert_changes_state(record, by_key[key])
+                )
+            )
+            if not changing - locked:
+                return current
+            self._msp_alert_lock(changing - locked)
+            locked |= changing
+            Alert.invalidate_model()
+
+    def _msp_alert_lost_race(self, key, items, firings, now):
+        """The history line of firings whose new alert another delivery inserted first
+        (INSERT ... ON CONFLICT skipped it: only under READ COMMITTED, where the other
+        alert is now visible): a repeat of that alert. Anything else the other call may
+        have done to it meanwhile makes Odoo run this call again."""
+        self.env["msp.alert"].invalidate_model()
+        record = self._msp_alert_read_current({key[0]}).get(key)
+        if not record or record.status != "firing" or items[-1][0]["status"] != "firing":
+            raise ConcurrencyError(
+                f"alert {key[0]} of source {self.id} was recorded by another delivery meanwhile"
+            )
+        return self._msp_alert_repeat(record, firings, items[-1][0], now)
+
+    def _msp_alert_changes_state(self, record, items):
+        """Whether these notifications change the current alert ``record`` (so that it must
+        be locked): a firing of a resolved alert (reopened or superseded), or a "resolved"
+        last of a firing one. A repeat of a firing alert, or of a "resolved", does not."""
+        firing = any(alert["status"] == "firing" for alert, _m in items)
+        if record.status == "resolved":
+            return firing
+        return items[-1][0]["status"] == "resolved"
+
+    def _msp_alert_repeat(self, record, firings, last_alert, now):
+        """The history line counting ``firings`` more notifications of a firing alert. It
+        keeps the notification's labels and annotations when they differ from the alert's
+        (an annotation with the latest value, "94% full"); the alert's row is not written."""
+        event = self._msp_alert_event(record, "repeat", now, firings)
+        if (last_alert["labels"], last_alert["annotations"]) != (
+            record.labels or {},
+            record.annotations or {},
+        ):
+            event.update(labels=last_alert["labels"], annotations=last_alert["annotations"])
+        return event
+
+    def _msp_alert_append_history(self, events):
+        """Insert the history lines of a call (values of _msp_alert_event), in one INSERT:
+        an alert storm's calls append hundreds each, and the ORM's create costs more than
+        the rest of the call. The lines have no computed or default values besides these;
+        their alerts' history and what is read from it are invalidated."""
+        if not events:
+            return
+        Event = self.env["msp.alert.event"]
+        Event.flush_model()
+        rows = [
+            SQL(
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                event["alert_id"],
+                self.company_id.id,
+                event["date"],
+                event["kind"],
+                event["count"],
+                event["note"] or None,
+                Json(event["labels"]) if event.get("labels") is not None else None,
+                Json(event["annotations"]) if event.get("annotations") is not None else None,
+                self.env.uid,
+                self.env.cr.now(),
+                self.env.uid,
+                self.env.cr.now(),
+            )
+            for event in events
+        ]
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO msp_alert_event (alert_id, company_id, date, kind, count, note, "
+                "labels, annotations, create_uid, create_date, write_uid, write_date) "
+                "VALUES %s",
+                SQL(", ").join(rows),
+            )
+        )
+        self.env["msp.alert"].browse({event["alert_id"] for event in events}).invalidate_recordset(
+            ["event_ids", "firing_count", "last_seen", "labels_display"]
         )
 
     def _msp_alert_event(self, alert, kind, date, count=1, note=False):
         return {"alert_id": alert.id, "kind": kind, "date": date, "count": count, "note": note}
 
-    def _msp_alert_lock_current(self, fingerprints):
-        """{(fingerprint, partner id or 0): msp.alert} of the current alerts, locked."""
+    def _msp_alert_read_current(self, fingerprints, prefetch=False):
+        """{(fingerprint, partner id or 0): msp.alert} of the current alerts (not locked).
+        ``prefetch``: also read at once what the intake decides on."""
         if not fingerprints:
             return {}
         self.env["msp.alert"].flush_model(["is_current", "fingerprint", "source_id"])
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM msp_alert WHERE source_id = %s AND is_current "
-                "AND fingerprint = ANY(%s) ORDER BY id FOR UPDATE",
+                "AND fingerprint = ANY(%s) ORDER BY id",
                 self.id,
                 sorted(fingerprints),
             )
         )
         alerts = self.env["msp.alert"].browse([row[0] for row in self.env.cr.fetchall()])
+        if prefetch:
+            alerts.fetch(["fingerprint", "partner_id", "match_note", "status", "labels"])
         return {(a.fingerprint, a.partner_id.id or 0): a for a in alerts}
 
-    def _msp_alert_insert(self, new_keys, now, summary):
+    def _msp_alert_lock(self, alerts):
+        """Lock the alerts this call changes, in id order (two calls changing the same
+        alerts cannot deadlock)."""
+        if not alerts:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM msp_alert WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                sorted(alerts.ids),
+            )
+        )
+
+    def _msp_alert_insert(self, new_keys, now):
         """The new current alerts, in one INSERT ... ON CONFLICT DO NOTHING; their tickets
         are opened right after, by the scheduled action this call triggers
-        (msp.alert._cron_msp_alert_tickets)."""
+        (msp.alert._cron_msp_alert_tickets). Under REPEATABLE READ a conflict with an alert
+        committed after the call's snapshot is a serialization failure; under READ
+        COMMITTED the row is skipped (not returned) and the caller counts a repeat."""
         Alert = self.env["msp.alert"]
         if not new_keys:
             return Alert
         Alert.flush_model()  # the superseded alerts leave the unique index first
         rows = []
-        for (fingerprint, partner_id), items, firings in new_keys:
+        for (fingerprint, partner_id), items, _firings in new_keys:
             alert, match = items[-1]
-            summary["new"] += 1
-            summary["unmatched"] += not partner_id
             rows.append(
                 SQL(
                     "(%s, %s, %s, %s, %s, %s, true, 'firing', true, %s, %s, %s, %s, %s, %s, "
-                    "%s, %s, %s, %s)",
+                    "%s, %s)",
                     alert["name"],
                     self.id,
                     self.company_id.id,
@@ -423,8 +694,6 @@ class MspAlertSourceIntake(models.Model):
                     partner_id or None,
                     match.get("note") or None,
                     alert["labels"].get(self.severity_label) or None,
-                    firings,
-                    now,
                     now,
                     Json(alert["labels"]),
                     Json(alert["annotations"]),
@@ -437,22 +706,15 @@ class MspAlertSourceIntake(models.Model):
         self.env.cr.execute(
             SQL(
                 "INSERT INTO msp_alert (name, source_id, company_id, fingerprint, partner_id, "
-                "match_note, needs_ticket, status, is_current, severity, firing_count, "
-                "first_seen, last_seen, labels, annotations, create_uid, create_date, "
+                "match_note, needs_ticket, status, is_current, severity, first_seen, "
+                "labels, annotations, create_uid, create_date, "
                 "write_uid, write_date) VALUES %s "
                 "ON CONFLICT (source_id, fingerprint, COALESCE(partner_id, 0)) "
                 "WHERE is_current DO NOTHING RETURNING id",
                 SQL(", ").join(rows),
             )
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        if len(ids) != len(rows):
-            # Only under READ COMMITTED (Odoo runs REPEATABLE READ, where PostgreSQL raises
-            # a serialization error instead): refuse, the sender delivers again.
-            raise UserError(
-                self.env._("Another delivery of the same alerts ran at once: send again.")
-            )
-        return Alert.browse(ids)
+        return Alert.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _msp_alert_open_tickets(self, alerts):
         """One create for the tickets of these new alerts of this source; those resolved
@@ -500,9 +762,7 @@ class MspAlertSourceIntake(models.Model):
                     "match_note": match.get("note"),
                     "status": "resolved",
                     "is_current": False,
-                    "firing_count": 0,
                     "first_seen": now,
-                    "last_seen": now,
                     "resolved_at": now,
                     "labels": alert["labels"],
                     "annotations": alert["annotations"],
@@ -546,7 +806,7 @@ class MspAlertSourceIntake(models.Model):
         if not alerts:
             return events
         firing = alerts.filtered(lambda a: a.status == "firing")
-        firing.write({"status": "resolved", "resolved_at": now, "last_seen": now})
+        firing.write({"status": "resolved", "resolved_at": now})
         Ticket = self.env["helpdesk.ticket"].with_context(msp_alert_intake=True)
         for alert in alerts:
             if alert in firing:

@@ -52,7 +52,12 @@ class MspPageIncident(models.Model):
     acknowledged_by_id = fields.Many2one("res.users", readonly=True)
     acknowledged_at = fields.Datetime(readonly=True)
     acknowledged_via = fields.Selection(
-        [("web", "Web or mobile client"), ("email", "E-mail link"), ("api", "API")],
+        [
+            ("web", "Web or mobile client"),
+            ("email", "E-mail link"),
+            ("email_reply", "E-mail reply"),
+            ("api", "API"),
+        ],
         readonly=True,
     )
     resolved_at = fields.Datetime(readonly=True)
@@ -357,10 +362,11 @@ class MspPage(models.Model):
         return f"{base}/msp/page/ack/{self.id}/{self._msp_ack_token()}"
 
     def _msp_send(self):
-        """Page the person through Odoo's own channels: a notification (inbox and mobile push,
-        or e-mail as the user chose), an e-mail with the one-click acknowledge link (for
-        users notified in Odoo), an activity, and an SMS when the sms module is installed and
-        the person has a phone number."""
+        """Page the person through Odoo's own channels: a notification in the inbox and the
+        mobile app's push (for users notified in Odoo), the page e-mail with the one-click
+        acknowledge link (for everyone with an address; a reply to it acknowledges too, see
+        msp_page_reply.py), an activity, and an SMS when the sms module is installed and the
+        person has a phone number."""
         self.ensure_one()
         ticket, user = self.incident_id.ticket_id, self.user_id
         url = self._msp_ack_url()
@@ -376,26 +382,29 @@ class MspPage(models.Model):
             url,
             self.env._("Acknowledge"),
         )
-        # the notification goes to the inbox (and the mobile app's push) or by e-mail, as the
-        # person chose in their preferences
-        inbox = user.notification_type == "inbox"
-        channels = ["inbox and push" if inbox else "notification e-mail"]
-        ticket.message_notify(
-            partner_ids=user.partner_id.ids,
-            subject=subject,
-            body=body,
-            email_layout_xmlid="mail.mail_notification_light",
-        )
-        if inbox and user.email:
-            # the notification went to the inbox: the e-mail with the link is sent as well
+        # the inbox (and the mobile app's push) for people notified in Odoo; the page e-mail
+        # is the notification of those who chose e-mail in their preferences
+        channels = []
+        if user.notification_type == "inbox":
+            ticket.message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=subject,
+                body=body,
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+            channels.append("inbox and push")
+        if user.email:
+            # the incident's e-mail, not the ticket's: a reply goes to the incident (and
+            # acknowledges), never to the ticket's followers. Kept once sent: the gateway
+            # finds the incident of a reply by this e-mail's message id.
             self.env["mail.mail"].create(
                 {
                     "subject": subject,
                     "body_html": body,
                     "email_to": user.email_formatted,
-                    "auto_delete": True,
-                    "model": "helpdesk.ticket",
-                    "res_id": ticket.id,
+                    "auto_delete": False,
+                    "model": "msp.page.incident",
+                    "res_id": self.incident_id.id,
                 }
             )
             channels.append("e-mail")

@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -43,6 +44,52 @@ class TestAlertIntake(MspAlertCase):
             self.env["helpdesk.ticket"].search_count([("msp_alert_ids", "in", alert.ids)]), 1
         )
         self.assertEqual(alert.event_ids.mapped("kind").count("repeat"), 2)
+
+    def test_repeats_append_history_and_leave_the_alert_row_alone(self):
+        start = fields.Datetime.now()
+        with freeze_time(start):
+            self.ingest(self.am_alert(instance="db1", customer="acme"))
+        alert = self.alerts_of("fp-DiskFull-db1")
+        changed = self.am_alert(instance="db1", customer="acme")
+        changed["annotations"] = {"summary": "/var is 94% full"}
+        with freeze_time(start + timedelta(minutes=5)):
+            self.ingest(changed, changed)
+        with freeze_time(start + timedelta(minutes=6)):
+            self.ingest(self.am_alert(instance="db1", customer="acme"))
+        self.env.invalidate_all()
+        self.assertEqual(
+            alert.annotations, {"summary": "DiskFull on db1"}, "a repeat leaves the row alone"
+        )
+        self.assertEqual(alert.firing_count, 4)
+        self.assertEqual(alert.last_seen, start + timedelta(minutes=6))
+        repeats = alert.event_ids.filtered(lambda e: e.kind == "repeat")
+        self.assertEqual(sorted(repeats.mapped("count")), [1, 2])
+        # the history keeps the repeat's new annotation; the form shows the latest
+        self.assertEqual(
+            repeats.filtered("annotations").annotations, {"summary": "/var is 94% full"}
+        )
+        self.assertIn("summary: /var is 94% full", alert.labels_display)
+        # a "resolved" sent twice: the second one is a history line, nothing else changes
+        with freeze_time(start + timedelta(minutes=7)):
+            self.ingest(self.am_alert(instance="db1", customer="acme", status="resolved"))
+        with freeze_time(start + timedelta(minutes=8)):
+            summary = self.ingest(self.am_alert(instance="db1", customer="acme", status="resolved"))
+        self.assertEqual(summary["resolved"], 0)
+        self.assertEqual(alert.resolved_at, start + timedelta(minutes=7))
+        self.assertEqual(alert.last_seen, start + timedelta(minutes=8))
+        self.assertIn("resolved_again", alert.event_ids.mapped("kind"))
+
+    def test_only_calls_that_may_change_tickets_take_the_intake_lock(self):
+        def changes(*alerts):
+            body = json.dumps(self.am_body(*alerts))
+            return self.source._msp_alert_changes_tickets(parse_alerts("alertmanager", body))
+
+        self.ingest(self.am_alert(instance="db1", customer="acme"))
+        self.assertFalse(changes(self.am_alert(instance="db1"), self.am_alert(instance="db2")))
+        self.assertTrue(changes(self.am_alert(instance="db2", status="resolved")))
+        self.ingest(self.am_alert(instance="db1", customer="acme", status="resolved"))
+        # firing again: may reopen its ticket
+        self.assertTrue(changes(self.am_alert(instance="db1")))
 
     def test_severity_maps_to_priority_per_source(self):
         self.ingest(self.am_alert("Slow", instance="web1", severity="warning"))

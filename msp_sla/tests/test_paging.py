@@ -70,6 +70,40 @@ class TestPaging(MspOncallCase):
         self.assertTrue(mails, "an e-mail with the acknowledge link")
         self.assertEqual(len(self.events(ticket, "page")), 4)
 
+    def test_reply_to_the_page_email_acknowledges_as_the_paged_sender(self):
+        ticket = self.create_ticket(NOW, P1)
+        incident = ticket.msp_page_incident_id
+        self.scan(NOW)
+        page_mail = self.env["mail.mail"].search(
+            [("model", "=", "msp.page.incident"), ("res_id", "=", incident.id)]
+        )
+        self.assertEqual(page_mail.email_to, self.techs["Ann"].email_formatted)
+        reply = (
+            "From: {sender}\r\nTo: catchall@msp.example\r\nSubject: Re: {subject}\r\n"
+            "Message-ID: <{mid}@msp.example>\r\nIn-Reply-To: {parent}\r\n"
+            "References: {parent}\r\nContent-Type: text/plain\r\n\r\nOn it.\r\n"
+        )
+        parts = {"subject": page_mail.subject, "parent": page_mail.message_id}
+        with freeze_time(NOW + timedelta(minutes=2)):
+            # someone the incident did not page: the reply is kept, nothing else
+            self.env["mail.thread"].message_process(
+                False, reply.format(sender="Dan <dan@msp.example>", mid="r1", **parts)
+            )
+            self.assertEqual(incident.state, "triggered")
+            self.env["mail.thread"].message_process(
+                False, reply.format(sender="Ann <ANN@msp.example>", mid="r2", **parts)
+            )
+        self.assertEqual(
+            (incident.state, incident.acknowledged_by_id, incident.acknowledged_via),
+            ("acknowledged", self.techs["Ann"], "email_reply"),
+        )
+        self.assertEqual(len(incident.message_ids.filtered(lambda m: "On it" in m.body)), 2)
+        self.assertFalse(
+            ticket.message_ids.filtered(lambda m: "On it" in (m.body or "")),
+            "the replies stay off the ticket (and away from the customer)",
+        )
+        self.assertEqual(self.scan(NOW + timedelta(minutes=5)), 0, "paging stopped")
+
     def test_acknowledge_stops_paging_and_is_not_the_first_response(self):
         ticket = self.create_ticket(NOW, P1)
         incident = ticket.msp_page_incident_id
