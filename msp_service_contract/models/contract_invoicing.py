@@ -125,6 +125,7 @@ class ContractContract(models.Model):
         one of them."""
         if create_type != "invoice" or self.env.context.get("msp_invoice_batch_ids") is not None:
             return super()._cron_recurring_create(date_ref, create_type)
+        self._msp_wake_second_invoicing_worker()
         date_ref = date_ref or fields.Date.context_today(self)
         domain = self._get_contracts_to_invoice_domain(date_ref) & Domain(
             "generation_type", "=", create_type
@@ -143,9 +144,9 @@ class ContractContract(models.Model):
             try:
                 claimed._msp_invoice_claimed(date_ref, create_type)
             except SerializationFailure:
-                # Another worker committed rows this batch writes too (the ledger's chain
-                # head, one per company) after this transaction began. The batch is dropped
-                # whole, its claim included, and taken again in a new transaction.
+                # Another worker committed rows this batch writes too (a customer's or a
+                # product's row) after this transaction began. The batch is dropped whole,
+                # its claim included, and taken again in a new transaction.
                 conflicts += 1
                 if conflicts > MAX_CONFLICTS:
                     raise
@@ -159,6 +160,22 @@ class ContractContract(models.Model):
             time_left = cron._commit_progress(len(claimed), remaining=remaining)
             if not full or time_left <= 0:
                 return True
+
+    @api.model
+    def _msp_wake_second_invoicing_worker(self):
+        """When OCA's invoicing action starts, wake its second worker (an action of the same
+        code): it joins the run on the next free cron worker as soon as this transaction
+        commits its first batch. Only OCA's action wakes it, so they never wake each other in
+        turn."""
+        first = self.env.ref("contract.contract_cron_for_invoice", raise_if_not_found=False)
+        if first and self.env.context.get("cron_id") == first.id:
+            second = self.env.ref(
+                "msp_service_contract.ir_cron_msp_invoice_second_worker",
+                raise_if_not_found=False,
+            )
+            if second and second.active:
+                # sudo: waking a scheduled action of the run under way
+                second.sudo()._trigger()
 
     def _record_invoice_generation_error(self, exc, create_type):
         """A conflict with another worker is not the contract's error: in our run it ends

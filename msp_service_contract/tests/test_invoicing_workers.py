@@ -126,3 +126,24 @@ class TestInvoicingWorkers(TransactionCase):
         counts, due = self.invoices_per_contract()
         self.assertEqual(set(counts.values()), {1}, f"none twice, none missed: {counts}")
         self.assertEqual(due, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicingSecondWorker(TransactionCase):
+    """OCA's invoicing action wakes the run's second worker when it starts; the second one
+    wakes nobody (they would wake each other in turn)."""
+
+    def triggers(self, cron):
+        return self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+
+    def test_the_first_worker_wakes_the_second(self):
+        first = self.env.ref("contract.contract_cron_for_invoice")
+        second = self.env.ref("msp_service_contract.ir_cron_msp_invoice_second_worker")
+        self.assertEqual(second.code, first.code, "the same run")
+        Contract = self.env["contract.contract"]
+        before = self.triggers(second)
+        Contract.with_context(cron_id=second.id).cron_recurring_create_invoice(DAY)
+        Contract.cron_recurring_create_invoice(DAY)  # by hand, not the scheduled action
+        self.assertEqual(self.triggers(second), before)
+        Contract.with_context(cron_id=first.id).cron_recurring_create_invoice(DAY)
+        self.assertEqual(self.triggers(second), before + 1)
