@@ -6,6 +6,8 @@ from odoo.addons.contract.controllers.main import PortalContract
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
+from ..report.monthly_report_pdf_cache import monthly_report_pdfs
+
 
 class MspPortalContract(PortalContract):
     def _contract_get_page_view_values(self, contract, access_token, **kwargs):
@@ -32,6 +34,19 @@ class MspPortalContract(PortalContract):
         start = contract.date_start.replace(day=1) if contract.date_start else current
         return start, current
 
+    def _msp_monthly_report_pdf(self, contract_sudo, first):
+        """The report's PDF, kept while its HTML does not change (monthly_report_pdf_cache)."""
+        # sudo: the route checked the customer's access to this contract
+        reports = request.env["ir.actions.report"].sudo()
+        report, data = (
+            "msp_service_contract.report_monthly_service",
+            {"month": fields.Date.to_string(first)},
+        )
+        html = reports._render_qweb_html(report, contract_sudo.ids, data=dict(data))[0]
+        return monthly_report_pdfs.get_or_render(
+            html, lambda: reports._render_qweb_pdf(report, contract_sudo.ids, data=dict(data))
+        )
+
     @http.route(
         ["/my/contracts/<int:contract_id>/report/<string:month>"],
         type="http",
@@ -49,15 +64,7 @@ class MspPortalContract(PortalContract):
         start, current = self._msp_report_months(contract_sudo)
         if not start <= first <= current:  # not a month of this contract
             return request.redirect("/my")
-        content, file_format = (
-            request.env["ir.actions.report"]
-            .sudo()
-            ._render_qweb_pdf(
-                "msp_service_contract.report_monthly_service",
-                contract_sudo.ids,
-                data={"month": fields.Date.to_string(first)},
-            )
-        )
+        content, file_format = self._msp_monthly_report_pdf(contract_sudo, first)
         # Odoo renders HTML instead of a PDF in test mode; say which one this is.
         content_type = "application/pdf" if file_format == "pdf" else "text/html; charset=utf-8"
         return request.make_response(

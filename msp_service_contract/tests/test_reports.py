@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..report.monthly_report_pdf_cache import PdfCache
 from .common import MspContractCase
 
 
@@ -94,3 +95,30 @@ class TestContractReports(MspContractCase):
             )
         self.assertEqual(file_format, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+    def test_monthly_report_pdf_is_kept_while_its_content_does_not_change(self):
+        """The portal's PDF cache: the same HTML gives the kept PDF without printing again;
+        any change shown in the report prints a new one."""
+        self.company.external_report_layout_id = self.env.ref("web.external_layout_standard")
+        contract = self.make_contract(start=date(2026, 9, 1))
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        report, data = "msp_service_contract.report_monthly_service", {"month": "2026-09-01"}
+        cache = PdfCache()
+
+        def pdf():
+            html = Report._render_qweb_html(report, contract.ids, data=dict(data))[0]
+            return cache.get_or_render(
+                html, lambda: Report._render_qweb_pdf(report, contract.ids, data=dict(data))
+            )
+
+        with self.allow_pdf_render():
+            first, file_format = pdf()
+            again, _format = pdf()
+            self.assertEqual(file_format, "pdf")
+            self.assertTrue(first.startswith(b"%PDF"))
+            self.assertIs(again, first, "kept: not printed again")
+            self.assertEqual((cache.hits, cache.misses), (1, 1))
+            contract.name = "Renamed agreement"
+            renamed, _format = pdf()
+        self.assertEqual((cache.hits, cache.misses), (1, 2), "a change prints a new PDF")
+        self.assertIsNot(renamed, first)
