@@ -6,7 +6,7 @@ from odoo.addons.contract.controllers.main import PortalContract
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
-from ..report.monthly_report_pdf_cache import monthly_report_pdfs
+from .monthly_report_pdf_cache import monthly_report_pdfs
 
 
 class MspPortalContract(PortalContract):

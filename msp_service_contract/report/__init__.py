@@ -1,4 +1,3 @@
 from . import msp_contract_revenue_report
 from . import report_monthly_service
 from . import report_monthly_service_vendors
-from . import monthly_report_pdf_cache

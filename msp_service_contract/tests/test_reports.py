@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from ..report.monthly_report_pdf_cache import PdfCache
+from ..controllers.monthly_report_pdf_cache import PdfCache
 from .common import MspContractCase
 
 
