@@ -70,6 +70,32 @@ class TestPaging(MspOncallCase):
         self.assertTrue(mails, "an e-mail with the acknowledge link")
         self.assertEqual(len(self.events(ticket, "page")), 4)
 
+    def test_a_paged_technician_with_a_phone_number_gets_an_sms_with_the_link(self):
+        """Odoo's sms module (installed here through the suite's dependencies) sends the page
+        as an SMS to the technician's phone, with the acknowledge link."""
+        self.assertIn("sms.sms", self.env, "the sms module is part of the installed suite")
+        self.techs["Ann"].partner_id.phone = "+32 470 12 34 56"
+        ticket = self.create_ticket(NOW, P1)
+        self.assertEqual(self.scan(NOW), 1)
+        page = ticket.msp_page_incident_id.page_ids
+        self.assertEqual(page.channels, "inbox and push, e-mail, activity, SMS")
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.techs["Ann"].partner_id.id)])
+        self.assertEqual(len(sms), 1)
+        self.assertEqual(sms.number, "+32 470 12 34 56")
+        self.assertIn(page._msp_ack_url(), sms.body)
+        self.techs["Dan"].partner_id.phone = False
+        self.assertEqual(self.scan(NOW + timedelta(minutes=5)), 1)  # Ann again
+        self.assertEqual(self.scan(NOW + timedelta(minutes=15)), 1)  # Dan, the secondary
+        last = ticket.msp_page_incident_id.page_ids.sorted("step_index")[-1]
+        self.assertEqual(last.user_id, self.techs["Dan"])
+        self.assertEqual(
+            self.env["sms.sms"].search_count(
+                [("partner_id", "=", self.techs["Dan"].partner_id.id)]
+            ),
+            0,
+            "no number, no SMS",
+        )
+
     def test_reply_to_the_page_email_acknowledges_as_the_paged_sender(self):
         ticket = self.create_ticket(NOW, P1)
         incident = ticket.msp_page_incident_id
