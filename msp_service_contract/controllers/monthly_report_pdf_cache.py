@@ -7,7 +7,9 @@ their reports took a large share of the workers (docs/performance.md, "A working
 load"). The report is rendered as HTML first and the PDF is kept under the sha256 of that
 HTML: a customer who opens the report again gets the same PDF at once as long as nothing in
 it changed, and a new PDF as soon as one figure, ticket or line of it did (the HTML is then
-different). The PDF is never kept longer than its exact content, so it can never be stale.
+different). The key also holds the database and the paper format (sizes, margins, DPI: they
+are wkhtmltopdf's arguments, not part of the HTML). The PDF is never kept longer than its
+exact content, so it can never be stale.
 
 The cache lives in each worker's memory (Odoo's workers share nothing else), bounded by
 ``MAX_ENTRIES`` PDFs; the least recently used goes first."""
@@ -26,10 +28,11 @@ class PdfCache:
         self.lock = threading.Lock()  # threaded server: requests share the process
         self.hits = self.misses = 0
 
-    def get_or_render(self, html, render):
-        """The PDF of ``html`` (bytes): the one kept for exactly this HTML, or ``render()``
-        (which returns (content, format)); only PDFs are kept (tests render HTML)."""
-        key = sha256(html).hexdigest()
+    def get_or_render(self, html, render, settings=""):
+        """The PDF of ``html`` (bytes): the one kept for exactly this HTML and ``settings``
+        (what else shapes the PDF: the database, the paper format), or ``render()`` (which
+        returns (content, format)); only PDFs are kept (tests render HTML)."""
+        key = sha256(settings.encode() + b"\0" + html).hexdigest()
         with self.lock:
             if key in self.entries:
                 self.entries.move_to_end(key)

@@ -8,6 +8,13 @@ from odoo.http import request
 
 from .monthly_report_pdf_cache import monthly_report_pdfs
 
+# The paper format's fields that reach wkhtmltopdf.
+PAPER_FIELDS = (
+    "format", "page_height", "page_width", "orientation", "margin_top", "margin_bottom",
+    "margin_left", "margin_right", "header_line", "header_spacing", "dpi", "disable_shrinking",
+    "css_margins",
+)  # fmt: skip
+
 
 class MspPortalContract(PortalContract):
     def _contract_get_page_view_values(self, contract, access_token, **kwargs):
@@ -43,8 +50,14 @@ class MspPortalContract(PortalContract):
             {"month": fields.Date.to_string(first)},
         )
         html = reports._render_qweb_html(report, contract_sudo.ids, data=dict(data))[0]
+        paper = reports._get_report(report).get_paperformat()
+        settings = repr(
+            (request.env.cr.dbname, paper.read(list(PAPER_FIELDS))[0] if paper else None)
+        )
         return monthly_report_pdfs.get_or_render(
-            html, lambda: reports._render_qweb_pdf(report, contract_sudo.ids, data=dict(data))
+            html,
+            lambda: reports._render_qweb_pdf(report, contract_sudo.ids, data=dict(data)),
+            settings,
         )
 
     @http.route(

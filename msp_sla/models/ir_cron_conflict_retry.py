@@ -9,8 +9,11 @@ from odoo import models
 
 _logger = logging.getLogger(__name__)
 
-# Attempts of a scheduled action that a concurrent transaction made fail.
+# Attempts of a scheduled action that a concurrent transaction made fail, and the time after
+# which a failed attempt is not run again (a long action is not run five times over; it
+# picks up its committed progress at its next call).
 CONFLICT_ATTEMPTS = 5
+CONFLICT_RETRY_SECONDS = 120
 
 
 class IrCron(models.Model):
@@ -27,12 +30,16 @@ class IrCron(models.Model):
     _inherit = "ir.cron"
 
     def _callback(self, cron_name, server_action_id):
-        attempt = 1
+        attempt, started = 1, time.monotonic()
         while True:
             try:
                 return super()._callback(cron_name, server_action_id)
             except TransactionRollbackError as error:
-                if attempt >= CONFLICT_ATTEMPTS or not self._msp_runs_again_on_conflict():
+                if (
+                    attempt >= CONFLICT_ATTEMPTS
+                    or time.monotonic() - started > CONFLICT_RETRY_SECONDS
+                    or not self._msp_runs_again_on_conflict()
+                ):
                     raise
                 # super() rolled the transaction back; forget what the cache holds of it
                 self.env.transaction.reset()
@@ -48,6 +55,8 @@ class IrCron(models.Model):
                     CONFLICT_ATTEMPTS,
                 )
                 time.sleep(wait)
+                # a new transaction, whose snapshot sees what was committed during the wait
+                self.env.cr.rollback()
                 attempt += 1
 
     def _msp_runs_again_on_conflict(self):

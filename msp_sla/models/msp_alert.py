@@ -208,10 +208,12 @@ class MspAlert(models.Model):
     @api.model
     def _cron_msp_alert_tickets(self, batch_size=10):
         """Open the tickets of the alerts the webhook recorded, in batches that commit.
-        Exactly once: each batch locks its alerts (FOR UPDATE SKIP LOCKED), so a second
-        worker running at once takes other alerts, and an alert leaves the queue in the
-        transaction that links its ticket. Small batches: a webhook call resolving an alert
-        of the batch waits for it (one counting a repeat does not: it appends history).
+        Exactly once: each batch locks its alerts (FOR NO KEY UPDATE SKIP LOCKED: the
+        history line of a repeat, whose foreign key only shares the alert's key, does not
+        wait for it), so a second worker running at once takes other alerts, and an alert
+        leaves the queue in the transaction that links its ticket. Small batches: a webhook
+        call resolving an alert of the batch waits for it (one counting a repeat does not:
+        it appends history).
         Stops before the cron's time limit would cut a batch; the scheduler runs it again
         for what remains."""
         while True:
@@ -232,7 +234,7 @@ class MspAlert(models.Model):
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM msp_alert WHERE needs_ticket ORDER BY id LIMIT %s "
-                "FOR UPDATE SKIP LOCKED",
+                "FOR NO KEY UPDATE SKIP LOCKED",
                 limit,
             )
         )
@@ -415,6 +417,10 @@ class MspAlertSourceIntake(models.Model):
         connection = getattr(cr, "connection", None)
         if connection is not None and connection.info.transaction_status == TRANSACTION_IDLE:
             cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        # Such calls do not wait for each other (this mode does not conflict with itself),
+        # but one that changes tickets waits for them and they for it: a firing is never
+        # counted on an alert that a concurrent call resolved after this one read it.
+        cr.execute("LOCK TABLE msp_alert_source IN ROW EXCLUSIVE MODE")
 
     def _msp_alert_changes_tickets(self, alerts):
         """Whether a call with these parsed alerts may change existing tickets (note a
@@ -446,8 +452,8 @@ class MspAlertSourceIntake(models.Model):
         calls counting repeats of the same alert, or one doing so while the scheduled action
         links the alert's ticket, both go through at once, and every firing is a line.
         The alerts whose state changes (resolved, reopened, superseded) are locked first
-        (FOR UPDATE, in id order); one changed by another transaction since this call's
-        snapshot makes PostgreSQL refuse the lock (a serialization failure under Odoo's
+        (FOR NO KEY UPDATE, in id order); one changed by another transaction since this
+        call's snapshot makes PostgreSQL refuse the lock (a serialization failure under Odoo's
         REPEATABLE READ), and Odoo runs the call again on the new state.
 
         Exactly once: new alerts are inserted with INSERT ... ON CONFLICT DO NOTHING against
@@ -540,8 +546,8 @@ class MspAlertSourceIntake(models.Model):
 
     def _msp_alert_current_locked(self, by_key):
         """{key: msp.alert} of the current alerts of these keys, the alerts this call
-        changes locked (FOR UPDATE, in id order). Under REPEATABLE READ PostgreSQL refuses
-        the lock of an alert changed since the call's snapshot (Odoo runs the call again).
+        changes locked (FOR NO KEY UPDATE, in id order). Under REPEATABLE READ PostgreSQL
+        refuses the lock of an alert changed since the call's snapshot (Odoo runs the call again).
         Under READ COMMITTED (calls that only record firings, _msp_alert_start_intake) the
         locked alerts are read again after their lock, so the call decides on their latest
         state, until no other alert needs a lock."""
@@ -665,7 +671,7 @@ class MspAlertSourceIntake(models.Model):
             return
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM msp_alert WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                "SELECT id FROM msp_alert WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
                 sorted(alerts.ids),
             )
         )

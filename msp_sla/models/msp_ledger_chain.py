@@ -43,8 +43,9 @@ class MspLedgerChain(models.Model):
             while True:
                 started = time.monotonic()
                 done = ledger._msp_ledger_seal_pending(limit=batch_size)
-                if not done:
+                if done < batch_size:  # this ledger is sealed: the next one
+                    self.env["ir.cron"]._commit_progress(done, remaining=0)
                     break
-                time_left = self.env["ir.cron"]._commit_progress(done)
+                time_left = self.env["ir.cron"]._commit_progress(done, remaining=1)
                 if time_left <= 2 * (time.monotonic() - started):
-                    return
+                    return  # lines left: the scheduler runs the action again at once

@@ -1,14 +1,18 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
+import logging
 from datetime import date, datetime
 from decimal import Decimal
 from hashlib import sha256
 
+import psycopg2
 from psycopg2 import sql
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 # Lines read per query when a chain is verified.
 VERIFY_BATCH = 5000
@@ -178,7 +182,7 @@ class MspLedgerHashMixin(models.AbstractModel):
                 )
                 SELECT head.id, head.sequence, head.last_hash, {columns}
                   FROM head, {table} line
-                 WHERE line.id IN %s
+                 WHERE line.id IN %s AND line.ledger_sequence IS NULL
               ORDER BY line.id
                 """
             ).format(
@@ -188,6 +192,8 @@ class MspLedgerHashMixin(models.AbstractModel):
             [self._name, company_id, tuple(ids)],
         )
         rows = cr.fetchall()
+        if not rows:  # sealed meanwhile (only possible under READ COMMITTED)
+            return
         head_id, sequence, previous = rows[0][:3]
         sealed = []
         for row in rows:
@@ -233,7 +239,20 @@ class MspLedgerHashMixin(models.AbstractModel):
         )
         sealed = 0
         for company_id, ids in self.env.cr.fetchall():
-            self._msp_ledger_append(company_id, ids)
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self._msp_ledger_append(company_id, ids)
+            except psycopg2.IntegrityError as error:
+                # A line was put in this chain outside Odoo (its next sequence is taken):
+                # this company's lines wait, the others are sealed, and the verification
+                # names the line.
+                _logger.error(
+                    "%s of company %s cannot be sealed (%s): verify the ledger's integrity",
+                    self._description,
+                    company_id,
+                    error.pgerror,
+                )
+                continue
             sealed += len(ids)
         if sealed:
             self.invalidate_model(["ledger_sequence", "ledger_hash"])

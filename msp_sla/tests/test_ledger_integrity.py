@@ -146,10 +146,24 @@ class TestSlaLedgerIntegrity(MspSlaCase):
             self.company.id,
             last.ledger_sequence + 1,
         )
-        result = self.verify()
+        # New lines of both companies wait for the sealing: the planted line takes this
+        # company's next place, which stops this chain's sealing only.
+        self.create_ticket(local(2026, 11, 25, 10, 0))
+        self.branch_ticket(local(2026, 11, 25, 10, 0))
+        with self.assertLogs("odoo.addons.msp_sla.models.msp_ledger_hash_mixin", "ERROR"):
+            results = {
+                r["company_id"]: r
+                for r in self.env["msp.sla.event"]
+                .with_user(self.sla_manager)
+                .verify_ledger_integrity()
+            }
+        result, other = results[self.company.id], results[self.other_company.id]
         self.assertFalse(result["intact"])
         self.assertEqual(result["line_sequence"], last.ledger_sequence + 1)
         self.assertIn("does not match its hash", result["reason"])
+        self.assertTrue(result["pending"], "this company's new lines wait")
+        self.assertTrue(other["intact"], other["message"])
+        self.assertEqual(other["pending"], 0, "the other company's lines are sealed")
 
     def test_new_lines_wait_for_the_sealing_and_are_not_broken(self):
         """Lines are written unsealed and the sealing action is woken for the commit; until

@@ -116,6 +116,13 @@ class TestPaging(MspOncallCase):
                 False, reply.format(sender="Dan <dan@msp.example>", mid="r1", **parts)
             )
             self.assertEqual(incident.state, "triggered")
+            # the paged person's out-of-office responder: kept, not an acknowledgement
+            self.env["mail.thread"].message_process(
+                False,
+                "Auto-Submitted: auto-replied\r\n"
+                + reply.format(sender="Ann <ann@msp.example>", mid="r0", **parts),
+            )
+            self.assertEqual(incident.state, "triggered")
             self.env["mail.thread"].message_process(
                 False, reply.format(sender="Ann <ANN@msp.example>", mid="r2", **parts)
             )
@@ -123,7 +130,7 @@ class TestPaging(MspOncallCase):
             (incident.state, incident.acknowledged_by_id, incident.acknowledged_via),
             ("acknowledged", self.techs["Ann"], "email_reply"),
         )
-        self.assertEqual(len(incident.message_ids.filtered(lambda m: "On it" in m.body)), 2)
+        self.assertEqual(len(incident.message_ids.filtered(lambda m: "On it" in m.body)), 3)
         self.assertFalse(
             ticket.message_ids.filtered(lambda m: "On it" in (m.body or "")),
             "the replies stay off the ticket (and away from the customer)",
