@@ -21,11 +21,20 @@ function predictAndPicture(verdict, picture) {
         {
             content: `Computed: with the prospect, "${verdict}"; the notification is read`,
             trigger: done,
+            // the background computation and the reload, on a busy test machine
+            timeout: 30000,
             run() {
                 for (const close of document.querySelectorAll(".o_notification_close")) {
                     close.click();
                 }
             },
+        },
+        {
+            // The on-screen notification may come after the form reloaded: it closes by
+            // itself after a few seconds.
+            content: "No notification over the page",
+            trigger: `body:not(:has(.o_notification)) ${done}`,
+            timeout: 30000,
         },
         ...screenshot(picture, `:not(:has(.o_notification)) ${done}`, { height: 1000 }),
     ];
