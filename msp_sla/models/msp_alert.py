@@ -498,7 +498,11 @@ class MspAlertSourceIntake(models.Model):
                             "annotations": last_alert["annotations"],
                         }
                     )
-                    events.append(self._msp_alert_event(record, "reopened", now, firings))
+                    reopened = self._msp_alert_event(record, "reopened", now, firings)
+                    reopened.update(
+                        labels=last_alert["labels"], annotations=last_alert["annotations"]
+                    )
+                    events.append(reopened)
                     summary["reopened"] += 1
                 else:
                     record.write({"is_current": False})
@@ -593,14 +597,11 @@ class MspAlertSourceIntake(models.Model):
 
     def _msp_alert_repeat(self, record, firings, last_alert, now):
         """The history line counting ``firings`` more notifications of a firing alert. It
-        keeps the notification's labels and annotations when they differ from the alert's
-        (an annotation with the latest value, "94% full"); the alert's row is not written."""
+        keeps the notification's labels and annotations (an annotation with the latest
+        value, "94% full", or back to the first one): the form shows the newest line's; the
+        alert's row is not written."""
         event = self._msp_alert_event(record, "repeat", now, firings)
-        if (last_alert["labels"], last_alert["annotations"]) != (
-            record.labels or {},
-            record.annotations or {},
-        ):
-            event.update(labels=last_alert["labels"], annotations=last_alert["annotations"])
+        event.update(labels=last_alert["labels"], annotations=last_alert["annotations"])
         return event
 
     def _msp_alert_append_history(self, events):

@@ -64,11 +64,14 @@ class TestAlertIntake(MspAlertCase):
         self.assertEqual(alert.last_seen, start + timedelta(minutes=6))
         repeats = alert.event_ids.filtered(lambda e: e.kind == "repeat")
         self.assertEqual(sorted(repeats.mapped("count")), [1, 2])
-        # the history keeps the repeat's new annotation; the form shows the latest
+        # the history keeps each repeat's annotations; the form shows the latest notification's
         self.assertEqual(
-            repeats.filtered("annotations").annotations, {"summary": "/var is 94% full"}
+            repeats.filtered(lambda e: e.count == 2).annotations, {"summary": "/var is 94% full"}
         )
-        self.assertIn("summary: /var is 94% full", alert.labels_display)
+        self.assertEqual(
+            repeats.filtered(lambda e: e.count == 1).annotations, {"summary": "DiskFull on db1"}
+        )
+        self.assertIn("summary: DiskFull on db1", alert.labels_display, "back to the first value")
         # a "resolved" sent twice: the second one is a history line, nothing else changes
         with freeze_time(start + timedelta(minutes=7)):
             self.ingest(self.am_alert(instance="db1", customer="acme", status="resolved"))
