@@ -107,6 +107,7 @@ class ContractContract(models.Model):
         timesheet.sudo().msp_after_hours = after
         if not after:
             return super()._msp_consume(timesheet)
+        # sudo: the plan's after-hours terms, read by the engine for whoever logged the time
         plan = self.sudo().msp_plan_id
         billed = plan.after_hours_billing == "billed"
         period = self._msp_period(timesheet.date)
@@ -174,6 +175,7 @@ class ContractContract(models.Model):
     def _msp_after_hours_entries(self, domain=None):
         """The after-hours lines of this contract still to bill (or given back): not
         invoiced, not a reversal, not reversed."""
+        # sudo: the hours ledger is the engine's (read-only to users); invoicing reads it
         Entry = self.env["msp.contract.hours.entry"].sudo()
         reversed_ids = Entry.search(
             Domain("contract_id", "in", self.ids)

@@ -61,6 +61,7 @@ class ContractContract(models.Model):
 
     @api.model
     def _msp_invoice_batch_size(self):
+        # sudo: a technical setting of the run, read whoever starts it
         return int(
             self.env["ir.config_parameter"]
             .sudo()

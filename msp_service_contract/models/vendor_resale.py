@@ -54,6 +54,8 @@ class ContractLine(models.Model):
         vals = super()._prepare_invoice_line()
         if self.msp_vendor_account_id:
             # the cost as it is when the period is invoiced: the profitability keeps it
+            # sudo: the cost is managers-only; the invoice line keeps it for them, whoever
+            # (an accountant, the cron) invoices
             vals["msp_vendor_cost"] = self.sudo().msp_vendor_cost
         return vals
 

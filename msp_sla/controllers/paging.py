@@ -26,6 +26,7 @@ class MspPaging(http.Controller):
                 status=404,
                 headers=[("Content-Type", "text/html; charset=utf-8")],
             )
+        # sudo: acknowledged as the paged person the signed token names, by the engine
         incident = page.incident_id.with_user(page.user_id).sudo()
         done = incident._msp_acknowledge("email")
         incident.invalidate_recordset()

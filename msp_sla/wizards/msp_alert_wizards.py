@@ -12,9 +12,8 @@ class MspAlertTokenWizard(models.TransientModel):
 
     @api.depends("source_id")
     def _compute_webhook_url(self):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for wizard in self:
-            wizard.webhook_url = f"{base}{wizard.source_id.webhook_path}"
+            wizard.webhook_url = f"{wizard.get_base_url()}{wizard.source_id.webhook_path}"
 
     def action_done(self):
         """Forget the token: the dialog was the only place it was shown."""
