@@ -465,7 +465,9 @@ def predict(env, desk, month, next_month, replications):
         setup = run._msp_capacity_setup(now)
         scenario = run._msp_capacity_scenario(history, setup)
     scenario.horizon = (next_month - month).days * 24 * 60
-    summary, results = simulation.run(scenario, replications, seed=1)
+    # as many replications as the check itself would run for this desk
+    count = simulation.replications_for(scenario, replications)
+    summary, results = simulation.run(scenario, count, seed=1)
     return summary, history, results
 
 
@@ -514,13 +516,14 @@ def speed(replications):
         horizon=weeks * simulation.WEEK_MINUTES,
         drain=simulation.WEEK_MINUTES,
     )
+    count = simulation.replications_for(scenario, replications)  # as the check runs it
     begin = time.perf_counter()
-    summary, results = simulation.run(scenario, replications, seed=1)
+    _summary, results = simulation.run(scenario, count, seed=1)
     elapsed = time.perf_counter() - begin
     tickets = statistics.fmean(
         sum(n for _m, n in [r["shares"][p]["response"] for p in PRIORITIES]) for r in results
     )
-    return elapsed, tickets, summary
+    return elapsed, tickets, count
 
 
 def main():
@@ -528,8 +531,15 @@ def main():
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--replications", type=int, default=10)
-    parser.add_argument("--speed-replications", type=int, default=5)
+    parser.add_argument(
+        "--speed-replications", type=int, default=10, help="at least (the check's default)"
+    )
     parser.add_argument("--scale", type=float, default=1.0, help="load multiplier")
+    parser.add_argument(
+        "--predict-only",
+        action="store_true",
+        help="predict again on a database a run kept (MSP_BENCH_KEEP=1): no speed, no replay",
+    )
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config])
     global estimation, simulation
@@ -540,14 +550,15 @@ def main():
 
     failures = []
 
-    elapsed, tickets, _summary = speed(args.speed_replications)
-    print(
-        f"Speed: 20 technicians, 5,000 tickets a month, 12 weeks, {args.speed_replications} "
-        f"replications ({tickets:,.0f} tickets measured each): {elapsed:.1f} s "
-        f"(goal < {GOAL_SPEED:.0f} s)"
-    )
-    if elapsed >= GOAL_SPEED:
-        failures.append(f"speed {elapsed:.1f} s >= {GOAL_SPEED:.0f} s")
+    if not args.predict_only:
+        elapsed, tickets, count = speed(args.speed_replications)
+        print(
+            f"Speed: 20 technicians, 5,000 tickets a month, 12 weeks, "
+            f"{count} replications ({tickets:,.0f} tickets measured each): "
+            f"{elapsed:.1f} s (goal < {GOAL_SPEED:.0f} s)"
+        )
+        if elapsed >= GOAL_SPEED:
+            failures.append(f"speed {elapsed:.1f} s >= {GOAL_SPEED:.0f} s")
 
     rng = random.Random(2025)
     begin = time.perf_counter()
@@ -557,30 +568,36 @@ def main():
     registry = Registry(args.database)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        desk = setup_desk(env)
-        cr.commit()
-        replayed_from = minute_of(datetime.combine(REPLAYED_FROM, datetime.min.time()))
-        past = [t for t in tickets if t[0] < replayed_from]
-        begin = time.perf_counter()
-        load_past(env, desk, past)
-        print(
-            f"Loaded {len(past):,} tickets before {REPLAYED_FROM} (the season's year) in "
-            f"{time.perf_counter() - begin:.0f} s"
-        )
-        begin = time.perf_counter()
-        replay(env, desk, tickets[len(past) :])
-        print(
-            f"Replayed {len(tickets) - len(past):,} tickets through the ORM and msp_sla in "
-            f"{time.perf_counter() - begin:.0f} s"
-        )
+        if args.predict_only:
+            desk = {"policy": env["msp.sla.policy"].search([("name", "=", "Bench SLA")])}
+            if len(desk["policy"]) != 1:
+                sys.exit(f"{args.database} holds no replayed history: run with MSP_BENCH_KEEP=1")
+        else:
+            desk = setup_desk(env)
+            cr.commit()
+            replayed_from = minute_of(datetime.combine(REPLAYED_FROM, datetime.min.time()))
+            past = [t for t in tickets if t[0] < replayed_from]
+            begin = time.perf_counter()
+            load_past(env, desk, past)
+            print(
+                f"Loaded {len(past):,} tickets before {REPLAYED_FROM} (the season's year) in "
+                f"{time.perf_counter() - begin:.0f} s"
+            )
+            begin = time.perf_counter()
+            replay(env, desk, tickets[len(past) :])
+            print(
+                f"Replayed {len(tickets) - len(past):,} tickets through the ORM and msp_sla in "
+                f"{time.perf_counter() - begin:.0f} s"
+            )
         actual = actual_compliance(env)
         months = month_starts()
-        rows, errors, floors, spreads, load_change = [], {}, {}, {}, {}
+        rows, errors, floors, spreads, load_change, counts = [], {}, {}, {}, {}, []
         begin = time.perf_counter()
         predicted_months = [m for m in months[:-1] if m >= PREDICTED_FROM]
         for month in predicted_months:
             following = months[months.index(month) + 1]
             summary, history, results = predict(env, desk, month, following, args.replications)
+            counts.append(len(results))
             month_tickets = sum(
                 n
                 for (m, _p, kind), (_met, n) in actual.items()
@@ -593,6 +610,7 @@ def main():
                 weekly / window - 1,
                 projected / window - 1,
                 history["season"],
+                history["season_raw"],
                 sum(history["book"].values()),
             )
             for priority in PRIORITIES:
@@ -617,7 +635,10 @@ def main():
                          100 * estimate.low, 100 * estimate.high)
                     )  # fmt: skip
             cr.rollback()  # the prediction's run record
-        print(f"Predicted {len(predicted_months)} months in {time.perf_counter() - begin:.0f} s")
+        print(
+            f"Predicted {len(predicted_months)} months in {time.perf_counter() - begin:.0f} s "
+            f"({', '.join(sorted({str(n) for n in counts}))} replications each)"
+        )
 
     print(
         "\n| month | priority | target | tickets | actual % | predicted % | 90% interval | error |"
@@ -655,10 +676,10 @@ def main():
     print(f"\nMonths with an error above {GOAL_MAE:.0f} points: {', '.join(misses) or 'none'}")
     print(
         "\n| month | tickets a week against the 8 weeks before: actual | projected by the "
-        "check | season index | book change (tickets/week) | what changed |"
+        "check | season index (last year's ratio) | book change (tickets/week) | what changed |"
     )
     print("|---|---:|---:|---:|---:|---|")
-    for month, (change, projected, season, book) in load_change.items():
+    for month, (change, projected, season, raw, book) in load_change.items():
         before = SEASON[(month.month - 2) % 12 + 1]
         events = (
             [f"season x{SEASON[month.month]} (was x{before})"]
@@ -672,7 +693,8 @@ def main():
         if month.month in (7, 8, 9):
             events.append("summer holidays in this month or the history")
         print(
-            f"| {month:%Y-%m} | {100 * change:+.0f}% | {100 * projected:+.0f}% | {season:.2f} "
+            f"| {month:%Y-%m} | {100 * change:+.0f}% | {100 * projected:+.0f}% "
+            f"| {season:.2f} ({raw:.2f}) "
             f"| {book:+.1f} | {', '.join(events)} |"
         )
     if failures:

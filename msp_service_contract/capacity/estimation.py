@@ -238,6 +238,10 @@ PRIOR_WEEKS = 4.0
 MIN_SEASON_TICKETS = 30
 # A seasonal index is kept within these bounds (a one-off last year is not a season).
 SEASON_BOUNDS = (0.5, 2.0)
+# The fewest of last year's periods from which to tell the size of the seasons from chance.
+MIN_SEASON_PERIODS = 4
+# Working days a week: the day-to-day variation's share of a period's noise.
+WORKING_DAYS_PER_WEEK = 5
 
 
 def book_change(customers, window_weeks, horizon_weeks, count=5, prior_weeks=PRIOR_WEEKS):
@@ -295,19 +299,64 @@ def book_change(customers, window_weeks, horizon_weeks, count=5, prior_weeks=PRI
     return change
 
 
-def seasonal_index(window_tickets, window_weeks, ahead_tickets, ahead_weeks,
-                   min_tickets=MIN_SEASON_TICKETS, bounds=SEASON_BOUNDS):  # fmt: skip
-    """How much busier the weeks ahead are than the history window, from the same weeks a
-    year earlier: tickets a week in last year's weeks ahead over tickets a week in last
-    year's window (the customers whose coverage did not change then). 1.0 when either
-    period has fewer than ``min_tickets`` (no year of history, or too few tickets to tell a
-    season from chance); kept within ``bounds``."""
-    if window_weeks <= 0 or ahead_weeks <= 0:
-        raise ValueError("window_weeks and ahead_weeks must be positive")
-    if min(window_tickets, ahead_tickets) < max(min_tickets, 1):
-        return 1.0
-    index = (ahead_tickets / ahead_weeks) / (window_tickets / window_weeks)
-    return min(max(index, bounds[0]), bounds[1])
+def season_noise(window_tickets, window_weeks, ahead_tickets, ahead_weeks, day_cv=0.0):
+    """Variance, from chance alone, of log(tickets a week ahead / tickets a week in the
+    window): Poisson counts (1/n each) whose days vary by ``day_cv`` beyond Poisson (cv^2
+    over the period's working days)."""
+    return (
+        1 / window_tickets
+        + 1 / ahead_tickets
+        + day_cv**2 / (WORKING_DAYS_PER_WEEK * window_weeks)
+        + day_cv**2 / (WORKING_DAYS_PER_WEEK * ahead_weeks)
+    )
+
+
+@dataclass(frozen=True)
+class Season:
+    index: float  # what the rates are scaled by
+    raw: float  # last year's ratio itself (1.0 when it cannot be read)
+    weight: float  # the share of the raw ratio's (log) difference from 1 kept, 0-1
+
+
+def season_from_weeks(weekly, window_weeks, ahead_weeks, day_cv=0.0,
+                      min_tickets=MIN_SEASON_TICKETS, bounds=SEASON_BOUNDS):  # fmt: skip
+    """The seasonal index from last year's tickets per week, ``weekly[0]`` being the first
+    week of last year's history window (then the weeks ahead, then the rest of the year).
+
+    Last year's ratio (tickets a week in last year's weeks ahead over tickets a week in
+    last year's window) carries that year's chance: a busy April then is not a season.
+    It is 1.0 when either period has fewer than ``min_tickets`` (too few to tell a season
+    from chance), and the index is kept within ``bounds`` (a one-off is not a season).
+
+    The ratio is shrunk towards 1 (empirical Bayes, on the log scale) by the share of
+    the ratios' spread that is not chance: over every period of last year (a
+    window then the weeks ahead, moved a week at a time), the mean squared log ratio is
+    the seasons' variance plus chance's (``season_noise``), so the seasons' variance is
+    what is left once chance's is taken away. The kept share is seasons / (seasons +
+    this ratio's chance): large seasons or many tickets keep most of the ratio, a flat
+    year with few tickets keeps little. With fewer than ``MIN_SEASON_PERIODS`` periods
+    of enough tickets the ratio is kept whole (nothing to tell chance by)."""
+    window = sum(weekly[:window_weeks])
+    ahead = sum(weekly[window_weeks : window_weeks + ahead_weeks])
+    if min(window, ahead) < max(min_tickets, 1):
+        return Season(1.0, 1.0, 0.0)
+    raw = (ahead / ahead_weeks) / (window / window_weeks)
+    squares, chance = [], []
+    for first in range(len(weekly) - window_weeks - ahead_weeks + 1):
+        before = sum(weekly[first : first + window_weeks])
+        after = sum(weekly[first + window_weeks : first + window_weeks + ahead_weeks])
+        if min(before, after) < max(min_tickets, 1):
+            continue
+        squares.append(math.log((after / ahead_weeks) / (before / window_weeks)) ** 2)
+        chance.append(season_noise(before, window_weeks, after, ahead_weeks, day_cv))
+    if len(squares) < MIN_SEASON_PERIODS:
+        weight = 1.0
+    else:
+        seasons = max(sum(squares) / len(squares) - sum(chance) / len(chance), 0.0)
+        noise = season_noise(window, window_weeks, ahead, ahead_weeks, day_cv)
+        weight = seasons / (seasons + noise) if seasons + noise > 0 else 1.0
+    index = math.exp(weight * math.log(raw))
+    return Season(min(max(index, bounds[0]), bounds[1]), raw, weight)
 
 
 def poisson(rng, lam):

@@ -24,6 +24,11 @@ WEEK_MINUTES = HOURS_PER_WEEK * 60
 KINDS = ("response", "resolution")
 # The most technicians the staffing search adds.
 SEARCH_LIMIT = 32
+# Simulated tickets a prediction spends on its replications: a small desk gets more
+# replications for the same work (a steadier mean), up to MAX_REPLICATIONS; a desk of 20
+# technicians and 5,000 tickets a month over 12 weeks stays at about 10.
+TICKET_BUDGET = 150_000
+MAX_REPLICATIONS = 50
 # Two-sided 90% quantiles of Student's t (df 1..30), for the intervals.
 T90 = (6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812, 1.796, 1.782,
        1.771, 1.761, 1.753, 1.746, 1.740, 1.734, 1.729, 1.725, 1.721, 1.717, 1.714, 1.711,
@@ -304,6 +309,23 @@ def summarize(results):
             mean, max(mean - half, 0.0), min(mean + half, 1.0), statistics.fmean(counted)
         )
     return summary
+
+
+def expected_tickets(scenario):
+    """Tickets one replication simulates, on average: the arrivals from the start to the
+    end (hourly rates over the simulated weeks, times the week factors) and the backlog."""
+    weeks = max(scenario.end - scenario.start, 0.0) / WEEK_MINUTES
+    weekly = sum(sum(rates) for rates in scenario.rates.values())
+    factor = statistics.fmean(scenario.week_factors) if scenario.week_factors else 1.0
+    return weekly * weeks * factor + len(scenario.backlog)
+
+
+def replications_for(scenario, minimum, budget=TICKET_BUDGET):
+    """How many replications to run: as many as ``budget`` simulated tickets allow, at
+    least ``minimum``, at most MAX_REPLICATIONS. It depends on the scenario only, never on
+    the machine's speed, so the same inputs give the same answer."""
+    affordable = int(budget / max(expected_tickets(scenario), 1.0) + 1e-9)
+    return max(minimum, min(affordable, MAX_REPLICATIONS))
 
 
 def run(scenario, replications=10, seed=0, progress=None):

@@ -106,7 +106,19 @@ class MspCapacityRun(models.Model):
         required=True,
         help="How many past weeks of tickets and time entries the rates are estimated from.",
     )
-    replications = fields.Integer(default=10, required=True)
+    replications = fields.Integer(
+        string="Replications (at least)",
+        default=10,
+        required=True,
+        help="How many times the weeks ahead are simulated, at least. A small desk is "
+        "simulated more times (up to 50, as many as about 150,000 simulated tickets allow) "
+        "for a steadier answer at the same cost.",
+    )
+    replications_run = fields.Integer(
+        string="Replications Run",
+        readonly=True,
+        help="How many times the weeks ahead were simulated for this answer.",
+    )
     goal_percent = fields.Float(
         string="Required Share (%)",
         default=90.0,
@@ -141,7 +153,8 @@ class MspCapacityRun(models.Model):
         readonly=True,
         digits=(16, 2),
         help="How much busier the weeks ahead are than the history window, from the same "
-        "weeks a year earlier (1.00: no season, or less than a year of history).",
+        "weeks a year earlier, less the part of last year's difference that was chance "
+        "(1.00: no season, or less than a year of history).",
     )
     book_weekly_tickets = fields.Float(
         string="Book Change (tickets/week)",
@@ -385,7 +398,9 @@ class MspCapacityRun(models.Model):
         def stage(index):
             return lambda done, total: progress((index + done / total) / steps)
 
-        summary, _raw = simulation.run(scenario, self.replications, self.seed, stage(0))
+        # one count for every stage: the same draws, only the load or the staff differ
+        count = simulation.replications_for(scenario, self.replications)
+        summary, _raw = simulation.run(scenario, count, self.seed, stage(0))
         results["before"] = summary
         final = scenario
         if with_prospect:
@@ -394,17 +409,15 @@ class MspCapacityRun(models.Model):
             )
             extra = estimation.weekly_by_priority(load)
             final = self._msp_capacity_scenario(history, setup, extra_weekly=extra)
-            results["after"], _raw = simulation.run(final, self.replications, self.seed, stage(1))
+            results["after"], _raw = simulation.run(final, count, self.seed, stage(1))
             self.prospect_weekly_tickets = sum(extra.values())
             self.prospect_load = self._msp_capacity_load_text(load)
         goal = self.goal_percent / 100
-        added = simulation.smallest_addition(
-            final, setup["extra_shifts"], goal, self.replications, self.seed
-        )
+        added = simulation.smallest_addition(final, setup["extra_shifts"], goal, count, self.seed)
         progress((steps - 0.5) / steps)
         if added and added > 0:
             restored = simulation.with_added(final, setup["extra_shifts"], added)
-            results["restored"], _raw = simulation.run(restored, self.replications, self.seed)
+            results["restored"], _raw = simulation.run(restored, count, self.seed)
         targets = scenario.targets
         for scenario_key, summary in results.items():
             for priority, kinds in summary.items():
@@ -426,13 +439,14 @@ class MspCapacityRun(models.Model):
         before_added = added
         if with_prospect and not simulation.meets(results["before"], goal):
             before_added = simulation.smallest_addition(
-                scenario, setup["extra_shifts"], goal, self.replications, self.seed
+                scenario, setup["extra_shifts"], goal, count, self.seed
             )
         self.result_ids.unlink()
         self.write(
             {
                 "result_ids": [fields.Command.create(v) for v in lines],
                 "technician_count": len(scenario.shifts),
+                "replications_run": count,
                 "weekly_tickets": sum(history["arrivals"].weekly.values()),
                 "season_factor": history["season"],
                 "book_weekly_tickets": sum(history["book"].values()),
@@ -564,6 +578,7 @@ class MspCapacityRun(models.Model):
         )
         backlog = [(priority or "1", created) for priority, created in cr.fetchall()]
         customers = self._msp_capacity_customers(since, until)
+        season = self._msp_capacity_season(since, until, arrivals.day_cv)
         return {
             "arrivals": arrivals,
             "backlog": backlog,
@@ -572,51 +587,62 @@ class MspCapacityRun(models.Model):
             "book": estimation.book_change(
                 customers, self.history_weeks, self.weeks, SIMILAR_CUSTOMERS
             ),
-            "season": self._msp_capacity_season(since, until),
+            "season": season.index,
+            "season_raw": season.raw,
         }
 
-    def _msp_capacity_season(self, since, until):
+    def _msp_capacity_season(self, since, until, day_cv=0.0):
         """The seasonal index of the weeks ahead against the history window, from the same
-        weeks a year earlier (one query): tickets of last year's window and of last year's
-        weeks ahead, leaving out the customers whose coverage started or ended in those
-        weeks (a change of the book then is not a season). 1.0 without a year of history."""
+        weeks a year earlier, shrunk by how much of last year's week-to-week change was
+        chance (``estimation.season_from_weeks``). One query: tickets per week from last
+        year's window to now, leaving out the customers whose coverage started or ended in
+        that time (a change of the book is not a season). No season (1.0) when the desk was
+        not running a year ago."""
         year = timedelta(weeks=52)
-        last_since, last_now = since - year, until - year
-        last_end = last_now + timedelta(weeks=self.weeks)
+        last_since = since - year
+        weeks = (until - last_since) // timedelta(weeks=1)
         company = SQL("t.company_id = %s", self.company_id.id)
         team = SQL("t.team_id = %s", self.team_id.id) if self.team_id else SQL("TRUE")
         self.env.cr.execute(
             SQL(
                 """WITH changed AS (
-                       SELECT DISTINCT p.commercial_partner_id AS customer
+                       -- a customer's coverage: its plan contracts' earliest start, latest end
+                       SELECT p.commercial_partner_id AS customer
                          FROM contract_contract c
                          JOIN res_partner p ON p.id = c.partner_id
                         WHERE c.company_id = %(company_id)s AND c.msp_plan_id IS NOT NULL
-                          AND ((c.date_start > %(since_day)s AND c.date_start < %(end_day)s)
-                            OR (c.date_end >= %(since_day)s AND c.date_end < %(end_day)s)))
-                   SELECT COUNT(*) FILTER (WHERE t.create_date >= %(since)s
-                                             AND t.create_date < %(now)s
-                                             AND changed.customer IS NULL),
-                          COUNT(*) FILTER (WHERE t.create_date >= %(now)s
-                                             AND changed.customer IS NULL),
-                          MIN(t.create_date)
+                     GROUP BY 1
+                       HAVING (MIN(c.date_start) > %(since_day)s
+                               AND MIN(c.date_start) < %(until_day)s)
+                           OR (NOT BOOL_OR(c.date_end IS NULL)
+                               AND MAX(c.date_end) >= %(since_day)s
+                               AND MAX(c.date_end) < %(until_day)s))
+                   SELECT GREATEST(FLOOR(EXTRACT(EPOCH FROM t.create_date - %(since)s)
+                                         / 604800)::int, -1),
+                          COUNT(*) FILTER (WHERE changed.customer IS NULL),
+                          COUNT(*)
                      FROM helpdesk_ticket t
                 LEFT JOIN changed ON changed.customer = t.commercial_partner_id
-                    WHERE %(company)s AND %(team)s AND t.create_date < %(end)s""",
+                    WHERE %(company)s AND %(team)s AND t.create_date < %(until)s
+                 GROUP BY 1""",
                 since=last_since,
-                now=last_now,
-                end=last_end,
+                until=until,
                 since_day=last_since.date(),
-                end_day=last_end.date(),
+                until_day=until.date(),
                 company_id=self.company_id.id,
                 company=company,
                 team=team,
             )
         )
-        window, ahead, first = self.env.cr.fetchone()
-        if not first or first > last_since + timedelta(days=7):
-            return 1.0  # the desk was not running a year ago: no season to learn from
-        return estimation.seasonal_index(window, self.history_weeks, ahead, self.weeks)
+        stable, everyone = {}, {}
+        for week, count, total in self.env.cr.fetchall():
+            stable[week], everyone[week] = count, total
+        if not (everyone.get(-1) or everyone.get(0)):
+            # the desk was not running a year ago: no season to learn from
+            return estimation.Season(1.0, 1.0, 0.0)
+        return estimation.season_from_weeks(
+            [stable.get(week, 0) for week in range(weeks)], self.history_weeks, self.weeks, day_cv
+        )
 
     def _msp_capacity_customers(self, since, until):
         """Each covered customer's users, devices and tickets by priority, category and

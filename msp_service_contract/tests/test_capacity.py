@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo.addons.msp_service_contract.capacity import simulation
 from odoo.fields import Command
 from odoo.tools import SQL
 
@@ -149,10 +150,13 @@ class TestCapacity(MspContractCase):
         self.assertEqual(history["season"], 1.0)
 
         last_year = since - timedelta(weeks=52)
+        # a customer whose coverage did not change since (the one of setUpClass was signed
+        # in June: its tickets of a year ago are a change of the book, not a season)
+        regular = self.env["res.partner"].create({"name": "Regular Ltd", "is_company": True})
         with freeze_time(last_year):
             old = self.env["helpdesk.ticket"].create(
                 [
-                    {"name": f"Old {n}", "description": "<p>Old</p>", "partner_id": self.user_a.id}
+                    {"name": f"Old {n}", "description": "<p>Old</p>", "partner_id": regular.id}
                     for n in range(110)
                 ]
             )
@@ -180,6 +184,11 @@ class TestCapacity(MspContractCase):
         self.assertAlmostEqual(history["season"], 1.5)
         weekly = (history["arrivals"].weekly["1"] + history["book"]["1"]) * 1.5
         self.assertAlmostEqual(sum(scenario.rates["1"]), weekly)
+
+        # the same tickets from the customer signed in June: a change of the book, no season
+        old.partner_id = self.user_a
+        with freeze_time(NOW):
+            self.assertEqual(run._msp_capacity_history(NOW)["season"], 1.0)
 
     def test_on_call_schedule_adds_a_responder_out_of_hours(self):
         run = self.new_run()
@@ -253,6 +262,8 @@ class TestCapacity(MspContractCase):
         self.run_cron()
         self.assertEqual(run.state, "done", run.error)
         self.assertEqual(run.progress, 100)
+        # a desk of 2 tickets a week: simulated the most times, not just the 2 asked
+        self.assertEqual(run.replications_run, simulation.MAX_REPLICATIONS)
         scenarios = set(run.result_ids.mapped("scenario"))
         self.assertLessEqual({"before", "after"}, scenarios)
         # 2 tickets a week now, 20 more with the prospect (ten times the customer's size)

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The capacity check's estimation and simulation, without the database (small cases)."""
 
+import math
 import random
 from datetime import datetime
 from itertools import pairwise
@@ -114,6 +115,18 @@ class TestCapacitySimulation(BaseCase):
         self.assertLessEqual(estimate.mean, estimate.high)
         self.assertLess(estimate.low, estimate.high)
         self.assertEqual(len(results), 4)
+
+    def test_replications_follow_the_desk_size(self):
+        """A small desk is simulated more times for the same work (up to the most), a big
+        one the minimum asked; the count depends on the scenario only."""
+        small, big = office_desk(2, 45), office_desk(20, 15000)
+        # 45 a week over the 6 simulated weeks: 270 tickets a replication
+        self.assertAlmostEqual(simulation.expected_tickets(small), 270)
+        self.assertEqual(simulation.replications_for(small, 10), simulation.MAX_REPLICATIONS)
+        self.assertEqual(simulation.replications_for(small, 10, budget=270 * 20), 20)
+        self.assertEqual(simulation.replications_for(big, 10), 10)
+        # 30,000 tickets a replication: five fit in the budget, more than the 2 asked
+        self.assertEqual(simulation.replications_for(office_desk(10, 5000), 2), 5)
 
     def test_smallest_addition(self):
         """One technician for 80 tickets a week of 45 minutes is short; the search finds the
@@ -231,10 +244,48 @@ class TestCapacityEstimation(BaseCase):
         self.assertEqual(sum(model.hourly_rates(extra_weekly={"1": -15.0})["1"]), 0.0)
 
     def test_seasonal_index(self):
-        # last year: 50 tickets a week in the window's weeks, 60 a week in the weeks ahead
-        self.assertAlmostEqual(estimation.seasonal_index(400, 8, 240, 4), 1.2)
+        season = estimation.season_from_weeks
+        # last year: 50 tickets a week in the window's weeks, 60 a week in the weeks ahead;
+        # one period only: nothing to tell chance by, the ratio is kept whole
+        self.assertEqual(season([50] * 8 + [60] * 4, 8, 4), estimation.Season(1.2, 1.2, 1.0))
         # too few tickets to tell a season from chance, or no year of history
-        self.assertEqual(estimation.seasonal_index(400, 8, 12, 4), 1.0)
-        self.assertEqual(estimation.seasonal_index(0, 8, 0, 4), 1.0)
+        self.assertEqual(season([50] * 8 + [3] * 4, 8, 4).index, 1.0)
+        self.assertEqual(season([0] * 60, 8, 4).index, 1.0)
         # a one-off is not a season: bounded
-        self.assertEqual(estimation.seasonal_index(100, 8, 4000, 4), 2.0)
+        self.assertEqual(season([12] * 8 + [1000] * 4, 8, 4).index, 2.0)
+
+    def test_season_from_a_flat_year_is_chance(self):
+        """A year of exactly 50 tickets a week but for last year's weeks ahead at 60: the
+        periods' ratios spread no more than chance says, so there is no season to keep."""
+        weekly = [50] * 8 + [60] * 4 + [50] * 48
+        result = estimation.season_from_weeks(weekly, 8, 4)
+        self.assertAlmostEqual(result.raw, 1.2)
+        self.assertEqual((result.weight, result.index), (0.0, 1.0))
+
+    def test_season_from_a_seasonal_year_is_kept(self):
+        """Busy and quiet quarters (60 and 40 tickets a week): the spread is mostly season,
+        so most of the ratio is kept."""
+        weekly = [40] * 8 + ([60] * 13 + [40] * 13) * 2
+        result = estimation.season_from_weeks(weekly, 8, 4, day_cv=0.2)
+        self.assertAlmostEqual(result.raw, 1.5)
+        self.assertGreater(result.weight, 0.75)
+        self.assertGreater(result.index, 1.35)
+
+    def test_season_shrinkage_is_closer_to_the_true_season(self):
+        """Over 300 generated years of a known season (sine, +-15%) with Poisson weeks and
+        daily variation, the shrunk index is closer to the true ratio than last year's raw
+        ratio, on average (the reason it is shrunk)."""
+        rng = random.Random(7)
+        raw_error = shrunk_error = 0.0
+        for _year in range(300):
+            phase = rng.random() * 52
+            true = [90 * (1 + 0.15 * math.sin(2 * math.pi * (w + phase) / 52)) for w in range(60)]
+            weekly = [
+                estimation.poisson(rng, rate * estimation.day_factor(rng, 0.2 / math.sqrt(5)))
+                for rate in true
+            ]
+            truth = (sum(true[8:12]) / 4) / (sum(true[:8]) / 8)
+            result = estimation.season_from_weeks(weekly, 8, 4, day_cv=0.2)
+            raw_error += abs(math.log(result.raw / truth))
+            shrunk_error += abs(math.log(result.index / truth))
+        self.assertLess(shrunk_error, 0.9 * raw_error)
