@@ -257,6 +257,15 @@ class MspCapacityRun(models.Model):
 
     def action_queue(self):
         """Queue the prediction: the cron computes it in the background and notifies."""
+        running = self.filtered(lambda r: r.state == "running")
+        if running:
+            raise UserError(
+                self.env._(
+                    "Capacity check %(name)s is being computed: wait for its answer (you are "
+                    "notified), then change the inputs and predict again.",
+                    name=running[0].display_name,
+                )
+            )
         for run in self:
             if not run.target_ids.filtered(lambda t: t.response_minutes or t.resolution_minutes):
                 raise UserError(

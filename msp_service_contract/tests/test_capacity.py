@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.addons.msp_service_contract.capacity import simulation
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
 
@@ -311,3 +312,12 @@ class TestCapacity(MspContractCase):
         self.assertEqual(run.state, "failed")
         self.assertIn("Team Members", run.error)
         self.assertTrue(run.message_ids.filtered(lambda m: "failed" in str(m.body)))
+
+    def test_a_check_being_computed_cannot_be_queued_again(self):
+        """Predict on a check the cron is computing (over the API: the button is hidden
+        then) is refused with what to do, and changes nothing."""
+        run = self.new_run()
+        run.write({"state": "running", "progress": 40.0})
+        with self.assertRaisesRegex(UserError, "is being computed"):
+            run.action_queue()
+        self.assertEqual((run.state, run.progress), ("running", 40.0))
