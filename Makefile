@@ -16,7 +16,7 @@
 #   make bench-emergency     an alert storm into tickets (--workers 2), then the paging figures
 #   make bench-paging        the paging scan (100,000 closed incidents) and a P1's time to its first page
 #   make bench-vendors       the expiry watch: daily action over 10,000 items, 1,000 TLS lookups
-#   make bench-capacity      the capacity check's backtest (SLA engine) and its speed
+#   make bench-capacity      the capacity check's backtest on three histories (SLA engine), its speed
 #   make bench-load          a working day under load with locust, at 1, 2 and 4 workers
 #   make bench-invoicing     invoicing at scale: the ratio to OCA at 2,000, 20,000 on two workers
 

@@ -18,7 +18,9 @@
    predicted by the capacity check from the eight weeks before it, with the contracts and
    the schedules as they stand (a contract is signed before the month it starts, as in real
    life), and compared with what the clocks recorded. Goal: mean absolute error <= 5 points
-   per priority and target.
+   per priority and target, over the months of all the histories generated (``--seeds``:
+   the same desk, other draws of the tickets; three by default in make bench-capacity, so
+   that the figure is not one history's luck).
 
    To keep the run short the desk is small: about 90 tickets a week (117 after the new
    customer), 5 then 6 technicians; 15% of the tickets are Very High (P3), so that a month
@@ -27,7 +29,8 @@
 2. Speed. A 20-technician team with 5,000 tickets a month over 12 weeks, replicated: the
    prediction must take under 10 s.
 
-    python bench/bench_capacity.py -c ODOO_CONFIG -d DB [--replications 10] [--scale 1.0]
+    python bench/bench_capacity.py -c ODOO_CONFIG -d DB1,DB2,DB3 --seeds 2025,1,2
+        [--replications 10] [--scale 1.0] [--predict-only]
 
 Exits non-zero when a goal is missed.
 """
@@ -526,55 +529,22 @@ def speed(replications):
     return elapsed, tickets, count
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--replications", type=int, default=10)
-    parser.add_argument(
-        "--speed-replications", type=int, default=10, help="at least (the check's default)"
-    )
-    parser.add_argument("--scale", type=float, default=1.0, help="load multiplier")
-    parser.add_argument(
-        "--seed", type=int, default=2025, help="another generated history (same desk, other draws)"
-    )
-    parser.add_argument(
-        "--predict-only",
-        action="store_true",
-        help="predict again on a database a run kept (MSP_BENCH_KEEP=1): no speed, no replay",
-    )
-    args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config])
-    global estimation, simulation
-    from odoo.addons.msp_service_contract.capacity import (  # noqa: PLC0415
-        estimation,
-        simulation,
-    )
-
-    failures = []
-
-    if not args.predict_only:
-        elapsed, tickets, count = speed(args.speed_replications)
-        print(
-            f"Speed: 20 technicians, 5,000 tickets a month, 12 weeks, "
-            f"{count} replications ({tickets:,.0f} tickets measured each): "
-            f"{elapsed:.1f} s (goal < {GOAL_SPEED:.0f} s)"
-        )
-        if elapsed >= GOAL_SPEED:
-            failures.append(f"speed {elapsed:.1f} s >= {GOAL_SPEED:.0f} s")
-
-    rng = random.Random(args.seed)
+def run_history(args, seed, database):
+    """Generate one history, replay it into ``database``, predict its months and print its
+    tables; {(priority, kind): [absolute errors]} and the spreads, for the pooled summary."""
+    print(f"\n## History seed {seed} ({database})\n")
+    rng = random.Random(seed)
     begin = time.perf_counter()
     tickets = generate(rng, args.scale)
     generated_in = time.perf_counter() - begin
     print(f"Generated {len(tickets):,} tickets over {MONTHS} months in {generated_in:.1f} s")
-    registry = Registry(args.database)
+    registry = Registry(database)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         if args.predict_only:
             desk = {"policy": env["msp.sla.policy"].search([("name", "=", "Bench SLA")])}
             if len(desk["policy"]) != 1:
-                sys.exit(f"{args.database} holds no replayed history: run with MSP_BENCH_KEEP=1")
+                sys.exit(f"{database} holds no replayed history: run with MSP_BENCH_KEEP=1")
         else:
             desk = setup_desk(env)
             cr.commit()
@@ -662,13 +632,11 @@ def main():
         mae = statistics.fmean(values)
         floor = statistics.fmean(floors[priority, kind])
         randomness = statistics.fmean(spreads[priority, kind])
-        verdict = "met" if mae <= GOAL_MAE else "MISSED"
+        verdict = "within" if mae <= GOAL_MAE else "over"
         print(
             f"| P{priority} | {kind} | {len(values)} | {mae:.1f} | {floor:.1f} "
             f"| {randomness:.1f} | <= {GOAL_MAE:.0f}: {verdict} |"
         )
-        if mae > GOAL_MAE:
-            failures.append(f"P{priority} {kind}: MAE {mae:.1f} > {GOAL_MAE:.0f}")
     misses = sorted(
         {
             f"{month:%Y-%m}"
@@ -712,6 +680,81 @@ def main():
             f"| {season:.2f} ({raw:.2f}) "
             f"| {book:+.1f} | {', '.join(events)} |"
         )
+    return errors, spreads
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument(
+        "-d", "--database", required=True, help="one database per history, comma-separated"
+    )
+    parser.add_argument("--replications", type=int, default=10)
+    parser.add_argument(
+        "--speed-replications", type=int, default=10, help="at least (the check's default)"
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="load multiplier")
+    parser.add_argument(
+        "--seeds",
+        default="2025",
+        help="generated histories of the same desk (other draws), comma-separated, one per "
+        "database",
+    )
+    parser.add_argument(
+        "--predict-only",
+        action="store_true",
+        help="predict again on a database a run kept (MSP_BENCH_KEEP=1): no speed, no replay",
+    )
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(["-c", args.config])
+    global estimation, simulation
+    from odoo.addons.msp_service_contract.capacity import (  # noqa: PLC0415
+        estimation,
+        simulation,
+    )
+
+    failures = []
+
+    if not args.predict_only:
+        elapsed, tickets, count = speed(args.speed_replications)
+        print(
+            f"Speed: 20 technicians, 5,000 tickets a month, 12 weeks, "
+            f"{count} replications ({tickets:,.0f} tickets measured each): "
+            f"{elapsed:.1f} s (goal < {GOAL_SPEED:.0f} s)"
+        )
+        if elapsed >= GOAL_SPEED:
+            failures.append(f"speed {elapsed:.1f} s >= {GOAL_SPEED:.0f} s")
+
+    seeds = [int(seed) for seed in args.seeds.split(",")]
+    databases = args.database.split(",")
+    if len(seeds) != len(databases):
+        sys.exit(f"{len(seeds)} seeds for {len(databases)} databases: give one of each")
+    pooled, pooled_spreads, by_seed = {}, {}, []
+    for seed, database in zip(seeds, databases, strict=True):
+        errors, spreads = run_history(args, seed, database)
+        by_seed.append((seed, errors))
+        for key, values in errors.items():
+            pooled.setdefault(key, []).extend(values)
+            pooled_spreads.setdefault(key, []).extend(spreads[key])
+    print(
+        f"\n## All histories ({len(seeds)} x 12 months)\n\n| priority | target | months | "
+        + " | ".join(f"seed {seed}" for seed in seeds)
+        + " | mean absolute error, all months | the month's randomness | goal |"
+    )
+    print("|---|---|---:|" + "---:|" * len(seeds) + "---:|---:|---|")
+    for (priority, kind), values in sorted(pooled.items(), reverse=True):
+        mae = statistics.fmean(values)
+        verdict = "met" if mae <= GOAL_MAE else "MISSED"
+        per_seed = " | ".join(
+            f"{statistics.fmean(errors[priority, kind]):.1f}" for _seed, errors in by_seed
+        )
+        print(
+            f"| P{priority} | {kind} | {len(values)} | {per_seed} | {mae:.1f} "
+            f"| {statistics.fmean(pooled_spreads[priority, kind]):.1f} "
+            f"| <= {GOAL_MAE:.0f}: {verdict} |"
+        )
+        if mae > GOAL_MAE:
+            failures.append(f"P{priority} {kind}: MAE {mae:.1f} > {GOAL_MAE:.0f}")
     if failures:
         print("GOAL MISSED: " + "; ".join(failures))
         sys.exit(1)
