@@ -339,6 +339,19 @@ def run(scenario, replications=10, seed=0, progress=None):
     return summarize(results), results
 
 
+def chance_below(results, priority, kind, goal):
+    """The share of the replications (0-1) in which fewer than ``goal`` (0-1) of the tickets
+    of ``priority`` met the ``kind`` target: the risk that the period misses the required
+    share, even when the mean meets it. None when no replication counted such a ticket."""
+    below = counted = 0
+    for result in results:
+        met, tickets = result["shares"].get(priority, {}).get(kind, (0, 0))
+        if tickets:
+            counted += 1
+            below += met / tickets < goal
+    return below / counted if counted else None
+
+
 def meets(summary, goal):
     """True when every priority's predicted mean share meets ``goal`` (0-1) for each target."""
     return all(e.mean >= goal for kinds in summary.values() for e in kinds.values())

@@ -409,8 +409,8 @@ class MspCapacityRun(models.Model):
 
         # one count for every stage: the same draws, only the load or the staff differ
         count = simulation.replications_for(scenario, self.replications)
-        summary, _raw = simulation.run(scenario, count, self.seed, stage(0))
-        results["before"] = summary
+        raw = {}
+        results["before"], raw["before"] = simulation.run(scenario, count, self.seed, stage(0))
         final = scenario
         if with_prospect:
             load = estimation.prospect_load(
@@ -418,7 +418,7 @@ class MspCapacityRun(models.Model):
             )
             extra = estimation.weekly_by_priority(load)
             final = self._msp_capacity_scenario(history, setup, extra_weekly=extra)
-            results["after"], _raw = simulation.run(final, count, self.seed, stage(1))
+            results["after"], raw["after"] = simulation.run(final, count, self.seed, stage(1))
             self.prospect_weekly_tickets = sum(extra.values())
             self.prospect_load = self._msp_capacity_load_text(load)
         goal = self.goal_percent / 100
@@ -426,7 +426,7 @@ class MspCapacityRun(models.Model):
         progress((steps - 0.5) / steps)
         if added and added > 0:
             restored = simulation.with_added(final, setup["extra_shifts"], added)
-            results["restored"], _raw = simulation.run(restored, count, self.seed)
+            results["restored"], raw["restored"] = simulation.run(restored, count, self.seed)
         targets = scenario.targets
         for scenario_key, summary in results.items():
             for priority, kinds in summary.items():
@@ -442,6 +442,11 @@ class MspCapacityRun(models.Model):
                             "share_high": 100 * estimate.high,
                             "tickets": estimate.tickets,
                             "ok": estimate.mean >= goal,
+                            "miss_chance": 100
+                            * (
+                                simulation.chance_below(raw[scenario_key], priority, kind, goal)
+                                or 0.0
+                            ),
                         }
                     )
         hours_each = setup["extra_hours_per_week"]
@@ -897,3 +902,10 @@ class MspCapacityResult(models.Model):
     share_high = fields.Float(string="High (%)", digits=(16, 1))
     tickets = fields.Float(string="Tickets", digits=(16, 0))
     ok = fields.Boolean(string="OK")
+    miss_chance = fields.Float(
+        string="Chance Below Required (%)",
+        digits=(16, 0),
+        help="In how many of the replications (each a run of the weeks ahead) fewer tickets "
+        "than the Required Share met this target: the risk that the period misses it, even "
+        "when the predicted share meets it.",
+    )

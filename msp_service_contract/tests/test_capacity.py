@@ -295,6 +295,14 @@ class TestCapacity(MspContractCase):
             (run.verdict_after, run.technicians_needed, run.result_ids.read(["scenario", "share"])),
         )
         self.assertTrue(all(restored.mapped("ok")), restored.read(["kind", "share", "tickets"]))
+        # the risk of missing the required share: high where the prospect makes it short,
+        # lower with the staffing change
+        short = run.result_ids.filtered(lambda r: r.scenario == "after" and not r.ok)
+        self.assertTrue(short)
+        self.assertGreaterEqual(min(short.mapped("miss_chance")), 50)
+        by_target = {(r.priority, r.kind): r.miss_chance for r in restored}
+        for line in short:
+            self.assertLess(by_target[line.priority, line.kind], line.miss_chance)
 
     def test_what_if_remove_everyone_fails_clearly(self):
         run = self.new_run(extra_technicians=-1, replications=2)

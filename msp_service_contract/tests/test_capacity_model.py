@@ -128,6 +128,16 @@ class TestCapacitySimulation(BaseCase):
         # 30,000 tickets a replication: five fit in the budget, more than the 2 asked
         self.assertEqual(simulation.replications_for(office_desk(10, 5000), 2), 5)
 
+    def test_chance_below_the_required_share(self):
+        """Of four replications of P1 response, one below 90% and three at or above it: a
+        25% chance the period misses 90%; none counted: no chance to tell."""
+        results = [{"shares": {"1": {"response": (met, 10)}}} for met in (8, 9, 10, 10)] + [
+            {"shares": {}}
+        ]
+        self.assertEqual(simulation.chance_below(results, "1", "response", 0.9), 0.25)
+        self.assertEqual(simulation.chance_below(results, "1", "response", 0.5), 0.0)
+        self.assertIsNone(simulation.chance_below(results, "2", "response", 0.9))
+
     def test_smallest_addition(self):
         """One technician for 80 tickets a week of 45 minutes is short; the search finds the
         fewest added technicians that bring both targets to 90%."""
