@@ -903,9 +903,9 @@ class MspCapacityResult(models.Model):
     tickets = fields.Float(string="Tickets", digits=(16, 0))
     ok = fields.Boolean(string="OK")
     miss_chance = fields.Float(
-        string="Chance Below Required (%)",
+        string="Miss Risk (%)",
         digits=(16, 0),
-        help="In how many of the replications (each a run of the weeks ahead) fewer tickets "
-        "than the Required Share met this target: the risk that the period misses it, even "
-        "when the predicted share meets it.",
+        help="The chance of missing the Required Share: in how many of the replications "
+        "(each a run of the weeks ahead) fewer tickets than the Required Share met this "
+        "target. A predicted share that meets it can still carry a real risk.",
     )
