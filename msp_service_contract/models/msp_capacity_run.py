@@ -560,7 +560,12 @@ class MspCapacityRun(models.Model):
             )
         )
         per_day = dict(cr.fetchall())
-        first_day = utc.localize(since).astimezone(timezone(tz)).date()
+        # whole local days only: the window's first day, begun at the hour the check runs,
+        # would count as a quiet day (the last one, today, is left out the same way)
+        local_since = utc.localize(since).astimezone(timezone(tz))
+        first_day = local_since.date()
+        if local_since.replace(tzinfo=None) > datetime.combine(first_day, datetime.min.time()):
+            first_day += timedelta(days=1)
         days = (utc.localize(until).astimezone(timezone(tz)).date() - first_day).days
         daily = [per_day.get(first_day + timedelta(days=n), 0) for n in range(days)]
         arrivals = estimation.estimate_arrivals(

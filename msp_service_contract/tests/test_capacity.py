@@ -120,7 +120,7 @@ class TestCapacity(MspContractCase):
         self.assertEqual(history["handling_minutes"], {"1": [60.0] * 4})
         self.assertEqual(history["backlog"], [("1", datetime(2026, 11, 24, 14, 0))])
         # two tickets every week, never more, never fewer: no variation beyond Poisson
-        self.assertEqual(history["arrivals"].day_cv, 0.0)
+        self.assertAlmostEqual(history["arrivals"].day_cv, 0.0, places=3)
         [customer] = [c for c in history["customers"] if c.customer_id == self.customer.id]
         self.assertEqual((customer.users, customer.devices), (2, 2))
         self.assertEqual(
@@ -329,3 +329,38 @@ class TestCapacity(MspContractCase):
         with self.assertRaisesRegex(UserError, "is being computed"):
             run.action_queue()
         self.assertEqual((run.state, run.progress), ("running", 40.0))
+
+    def test_day_to_day_variation_reads_whole_days(self):
+        """The check runs at noon: the window's first day begins at noon and its tickets came
+        in the morning, so it holds none of them. Days of 2 and 6 tickets in turn vary
+        exactly as much as Poisson says (4 a day): no variation beyond it. Counting the
+        window's half first day as a day of no tickets would make one up."""
+        team = self.env["helpdesk.ticket.team"].create({"name": "Steady desk"})
+        since = NOW - timedelta(weeks=8)  # Wednesday 30 September, 12:00
+        first = since.replace(hour=0) + timedelta(days=1)
+        moments = [
+            first + timedelta(days=day, hours=8, minutes=10 * n)
+            for day in range(56)
+            for n in range(2 if day % 2 else 6)
+        ]
+        tickets = self.env["helpdesk.ticket"].create(
+            [
+                {"name": f"Steady {n}", "description": "<p>Steady</p>", "team_id": team.id}
+                for n in range(len(moments))
+            ]
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE helpdesk_ticket SET create_date = v.at FROM (VALUES %s) AS v(id, at) "
+                "WHERE helpdesk_ticket.id = v.id",
+                SQL(", ").join(
+                    SQL("(%s, %s::timestamp)", ticket.id, moment)
+                    for ticket, moment in zip(tickets, moments, strict=True)
+                ),
+            )
+        )
+        run = self.new_run(team_id=team.id)
+        with freeze_time(NOW):
+            history = run._msp_capacity_history(NOW)
+        self.assertAlmostEqual(sum(history["arrivals"].weekly.values()), 28.0)
+        self.assertAlmostEqual(history["arrivals"].day_cv, 0.0, places=3)
