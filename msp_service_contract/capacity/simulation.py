@@ -33,6 +33,7 @@ MAX_REPLICATIONS = 50
 T90 = (6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812, 1.796, 1.782,
        1.771, 1.761, 1.753, 1.746, 1.740, 1.734, 1.729, 1.725, 1.721, 1.717, 1.714, 1.711,
        1.708, 1.706, 1.703, 1.701, 1.699, 1.697)  # fmt: skip
+Z90 = statistics.NormalDist().inv_cdf(0.95)
 
 
 @dataclass(frozen=True)
@@ -284,7 +285,15 @@ class Estimate:
 
 
 def t90(df):
-    return T90[df - 1] if 1 <= df <= len(T90) else 1.645
+    """Student's t two-sided 90% quantile: the table up to 30 degrees of freedom, then the
+    normal quantile with its Cornish-Fisher correction (within 0.001 of the exact value from
+    30 on; a small desk runs up to 50 replications)."""
+    if df < 1:
+        raise ValueError("degrees of freedom must be positive")
+    if df <= len(T90):
+        return T90[df - 1]
+    z = Z90
+    return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
 
 
 def summarize(results):

@@ -630,6 +630,7 @@ class MspCapacityRun(models.Model):
                          FROM contract_contract c
                          JOIN res_partner p ON p.id = c.partner_id
                         WHERE c.company_id = %(company_id)s AND c.msp_plan_id IS NOT NULL
+                          AND c.active
                      GROUP BY 1
                        HAVING (MIN(c.date_start) > %(since_day)s
                                AND MIN(c.date_start) < %(until_day)s)
@@ -656,8 +657,9 @@ class MspCapacityRun(models.Model):
         stable, everyone = {}, {}
         for week, count, total in self.env.cr.fetchall():
             stable[week], everyone[week] = count, total
-        if not (everyone.get(-1) or everyone.get(0)):
-            # the desk was not running a year ago: no season to learn from
+        if not everyone.get(-1):
+            # the desk was not running before last year's window (a part of it, counted as
+            # the whole, would read as a busy season ahead): no season to learn from
             return estimation.Season(1.0, 1.0, 0.0)
         return estimation.season_from_weeks(
             [stable.get(week, 0) for week in range(weeks)], self.history_weeks, self.weeks, day_cv

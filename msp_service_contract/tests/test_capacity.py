@@ -178,6 +178,20 @@ class TestCapacity(MspContractCase):
                 ),
             )
         )
+        # the desk's first ticket opens last year's window: was the window whole? no season
+        with freeze_time(NOW):
+            self.assertEqual(run._msp_capacity_history(NOW)["season"], 1.0)
+        # one ticket a week before it: the desk was running, last year's window is whole
+        older = self.env["helpdesk.ticket"].create(
+            {"name": "Older", "description": "<p>Old</p>", "partner_id": regular.id}
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
+                last_year - timedelta(weeks=1),
+                older.id,
+            )
+        )
         with freeze_time(NOW):
             history = run._msp_capacity_history(NOW)
             setup = run._msp_capacity_setup(NOW)

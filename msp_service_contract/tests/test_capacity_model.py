@@ -138,6 +138,16 @@ class TestCapacitySimulation(BaseCase):
         self.assertEqual(simulation.chance_below(results, "1", "response", 0.5), 0.0)
         self.assertIsNone(simulation.chance_below(results, "2", "response", 0.9))
 
+    def test_t_quantile_beyond_the_table(self):
+        """The 90% intervals of up to 50 replications: Student's t, not the normal's 1.645
+        (exact values: df 31 1.6955, 49 1.6766, 120 1.6577)."""
+        self.assertEqual(simulation.t90(30), 1.697)
+        self.assertAlmostEqual(simulation.t90(31), 1.6955, delta=0.0005)
+        self.assertAlmostEqual(simulation.t90(49), 1.6766, delta=0.0005)
+        self.assertAlmostEqual(simulation.t90(120), 1.6577, delta=0.0005)
+        with self.assertRaises(ValueError):
+            simulation.t90(0)
+
     def test_smallest_addition(self):
         """One technician for 80 tickets a week of 45 minutes is short; the search finds the
         fewest added technicians that bring both targets to 90%."""
