@@ -160,10 +160,13 @@ def fit_handling(minutes, kind="lognormal"):
 class CustomerHistory:
     """One customer over the history: its size and its tickets.
 
-    tickets: {(priority, category, on_device): tickets} where on_device says the ticket was
-    about a covered device (counted per device) rather than a person (counted per user).
+    tickets: {(priority, category, on_device): tickets} while covered, where on_device says
+    the ticket was about a covered device (counted per device) rather than a person (counted
+    per user).
     start_week, end_week: when its coverage starts and ends, in weeks from the start of the
-    history window (start_week 0: covered before the window; end_week None: no end)."""
+    history window (start_week 0: covered before the window; end_week None: no end).
+    window_tickets: {priority: tickets} of the whole window, covered or not (what the
+    customer brought to the window's average); None: the same as ``tickets``."""
 
     customer_id: int
     users: int
@@ -172,12 +175,18 @@ class CustomerHistory:
     tickets: dict
     start_week: float = 0.0
     end_week: float | None = None
+    window_tickets: dict | None = None
 
     def by_priority(self):
+        """Tickets while covered, by priority."""
         counts = {}
         for (priority, _category, _on_device), n in self.tickets.items():
             counts[priority] = counts.get(priority, 0) + n
         return counts
+
+    def window_by_priority(self):
+        """Tickets of the whole window, by priority (in the window's average)."""
+        return dict(self.window_tickets) if self.window_tickets is not None else self.by_priority()
 
 
 def similar_customers(customers, users, devices, count=5):
@@ -273,7 +282,7 @@ def book_change(customers, window_weeks, horizon_weeks, count=5, prior_weeks=PRI
         ends = customer.end_week is not None and customer.end_week < horizon_end
         if not (signed or ends):
             continue
-        seen = customer.by_priority()
+        seen, own = customer.window_by_priority(), customer.by_priority()
         end = horizon_end if customer.end_week is None else customer.end_week
         covered_in_window = max(min(end, window_end) - max(customer.start_week, 0.0), 0.0)
         covered_ahead = max(min(end, horizon_end) - max(customer.start_week, window_end), 0.0)
@@ -282,12 +291,12 @@ def book_change(customers, window_weeks, horizon_weeks, count=5, prior_weeks=PRI
                 prospect_load(established, customer.users, customer.devices, count)
             )
             rate = {
-                p: (seen.get(p, 0) + prior.get(p, 0.0) * prior_weeks)
+                p: (own.get(p, 0) + prior.get(p, 0.0) * prior_weeks)
                 / (covered_in_window + prior_weeks)
-                for p in set(seen) | set(prior)
+                for p in set(own) | set(prior)
             }
         elif covered_in_window > 0:
-            rate = {p: n / covered_in_window for p, n in seen.items()}
+            rate = {p: n / covered_in_window for p, n in own.items()}
         else:
             rate = {}
         for priority in set(rate) | set(seen):

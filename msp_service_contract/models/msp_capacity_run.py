@@ -687,7 +687,12 @@ class MspCapacityRun(models.Model):
                           AND c.active AND (c.date_end IS NULL OR c.date_end >= %(since)s)
                      GROUP BY p.commercial_partner_id)
                    SELECT cov.customer, cov.users, cov.devices, cov.since, cov.until,
-                          t.priority, cat.name, t.msp_asset_id IS NOT NULL, COUNT(t.id)
+                          t.priority, cat.name, t.msp_asset_id IS NOT NULL, COUNT(t.id),
+                          -- while covered: a customer's calls before it signed (break-fix)
+                          -- or after it left are not what its plan brings
+                          COUNT(t.id) FILTER (WHERE t.create_date >= cov.since
+                                                AND (cov.until IS NULL
+                                                     OR t.create_date < cov.until + 1))
                      FROM coverage cov
                 LEFT JOIN helpdesk_ticket t ON t.commercial_partner_id = cov.customer
                       AND %(where)s
@@ -699,23 +704,33 @@ class MspCapacityRun(models.Model):
             )
         )
         rows = {}
-        for customer, users, devices, start, end, priority, category, on_device, n in cr.fetchall():
+        for row in cr.fetchall():
+            customer, users, devices, start, end, priority, category, on_device, n, covered = row
             entry = rows.setdefault(
                 customer,
-                {"users": users, "devices": devices, "start": start, "end": end, "tickets": {}},
+                {
+                    "users": users,
+                    "devices": devices,
+                    "start": start,
+                    "end": end,
+                    "tickets": {},
+                    "window": {},
+                },
             )
             if n:
+                entry["window"][priority or "1"] = entry["window"].get(priority or "1", 0) + n
+            if covered:
                 name = (
                     category.get(self.env.lang) or category.get("en_US")
                     if isinstance(category, dict)
                     else category
                 )
-                entry["tickets"][priority or "1", name or "", on_device] = n
+                entry["tickets"][priority or "1", name or "", on_device] = covered
         customers = []
         for customer, entry in rows.items():
             begin = max(since.date(), entry["start"] or since.date())
             start_week = (begin - since.date()).days / 7
-            if not entry["tickets"] and (self.team_id or start_week <= 0):
+            if not entry["window"] and (self.team_id or start_week <= 0):
                 # no ticket in the scope: not this desk's customer, unless it was signed
                 # inside the window or later (the whole desk will take its tickets; which
                 # team will is not known)
@@ -731,6 +746,7 @@ class MspCapacityRun(models.Model):
                     entry["tickets"],
                     start_week=start_week,
                     end_week=end,
+                    window_tickets=entry["window"],
                 )
             )
         return customers

@@ -378,3 +378,37 @@ class TestCapacity(MspContractCase):
             history = run._msp_capacity_history(NOW)
         self.assertAlmostEqual(sum(history["arrivals"].weekly.values()), 28.0)
         self.assertAlmostEqual(history["arrivals"].day_cv, 0.0, places=3)
+
+    def test_a_signed_customer_is_read_from_its_signing(self):
+        """A customer that called as break-fix before it signed (two tickets five weeks ago)
+        and twice since its contract started two weeks ago: both count in the window's
+        average, only the last two in what its plan brings."""
+        newcomer = self.env["res.partner"].create({"name": "Late Signer", "is_company": True})
+        self.env["res.partner"].create({"name": "Signer user", "parent_id": newcomer.id})
+        self.make_contract(customer=newcomer, start=(NOW - timedelta(weeks=2)).date())
+        tickets = self.env["helpdesk.ticket"].create(
+            [
+                {
+                    "name": f"Signer {n}",
+                    "description": "<p>Help</p>",
+                    "team_id": self.team.id,
+                    "partner_id": newcomer.id,
+                    "priority": "1",
+                }
+                for n in range(4)
+            ]
+        )
+        for ticket, weeks in zip(tickets, (5, 5, 1, 1), strict=True):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
+                    NOW - timedelta(weeks=weeks),
+                    ticket.id,
+                )
+            )
+        run = self.new_run()
+        with freeze_time(NOW):
+            history = run._msp_capacity_history(NOW)
+        signer = next(c for c in history["customers"] if c.customer_id == newcomer.id)
+        self.assertEqual((signer.by_priority(), signer.window_by_priority()), ({"1": 2}, {"1": 4}))
+        self.assertAlmostEqual(signer.start_week, 6.0)

@@ -263,6 +263,27 @@ class TestCapacityEstimation(BaseCase):
         self.assertAlmostEqual(sum(model.hourly_rates(extra_weekly=change)["1"]), 10 + change["1"])
         self.assertEqual(sum(model.hourly_rates(extra_weekly={"1": -15.0})["1"]), 0.0)
 
+    def test_book_change_reads_a_signed_customer_from_its_signing(self):
+        """26 weeks of history, 12 ahead. Five customers of 20 users bring 5 P1 tickets a
+        week each. A sixth of 20 users called 5 a week all along, as break-fix, and signed
+        its plan at week 20: its 100 calls before signing are in the window's average but
+        say nothing of its plan, which the 30 since (and the customers like it) say brings
+        5 a week: the book does not change."""
+        History = estimation.CustomerHistory
+        months = 26 / estimation.WEEKS_PER_MONTH
+        established = [History(n, 20, 0, months, {("1", "", False): 130}) for n in range(5)]
+        signed = History(
+            9,
+            20,
+            0,
+            6 / estimation.WEEKS_PER_MONTH,
+            {("1", "", False): 30},
+            start_week=20,
+            window_tickets={"1": 130},
+        )
+        change = estimation.book_change([*established, signed], 26, 12)
+        self.assertAlmostEqual(change["1"], 0.0)
+
     def test_seasonal_index(self):
         season = estimation.season_from_weeks
         # last year: 50 tickets a week in the window's weeks, 60 a week in the weeks ahead;
