@@ -2,7 +2,7 @@
 {
     "name": "MSP Service Contracts",
     "summary": "Managed-service contracts: plans, covered assets, included hours, SLA credits",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Services",
     "license": "AGPL-3",
     "author": "MSP Suite contributors",

@@ -232,7 +232,10 @@ class MspCapacityRun(models.Model):
                         "resolution_minutes": kinds.get("resolution").duration_minutes
                         if kinds.get("resolution")
                         else 0,
-                        "business_hours": any(t.counting == "business" for t in kinds.values()),
+                        **{
+                            f"{kind}_business_hours": target.counting == "business"
+                            for kind, target in kinds.items()
+                        },
                     }
                 )
                 for priority, kinds in sorted(targets.items(), reverse=True)
@@ -847,7 +850,7 @@ class MspCapacityRun(models.Model):
                 minutes = line[f"{kind}_minutes"]
                 if minutes > 0:
                     targets.setdefault(line.priority, {})[kind] = simulation.Target(
-                        minutes, line.business_hours
+                        minutes, line[f"{kind}_business_hours"]
                     )
         return targets
 
@@ -902,7 +905,16 @@ class MspCapacityRunTarget(models.Model):
     priority = fields.Selection(_priorities, required=True)
     response_minutes = fields.Integer(string="Response (min)")
     resolution_minutes = fields.Integer(string="Resolution (min)")
-    business_hours = fields.Boolean(default=True, help="Counted in business hours, else 24x7.")
+    response_business_hours = fields.Boolean(
+        string="Response in Business Hours",
+        default=True,
+        help="The response target is counted in business hours, else round the clock.",
+    )
+    resolution_business_hours = fields.Boolean(
+        string="Resolution in Business Hours",
+        default=True,
+        help="The resolution target is counted in business hours, else round the clock.",
+    )
 
     _minutes_positive = models.Constraint(
         "CHECK(response_minutes >= 0 AND resolution_minutes >= 0)",

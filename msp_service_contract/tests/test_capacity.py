@@ -2,7 +2,9 @@
 """The capacity check on the database: the history it reads, the background run, the
 verdicts before and after a prospect, the staffing change (small cases)."""
 
+import importlib.util
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from freezegun import freeze_time
 
@@ -12,6 +14,10 @@ from odoo.fields import Command
 from odoo.tools import SQL
 
 from .common import MspContractCase
+
+SPLIT_COUNTING_MIGRATION = (
+    Path(__file__).resolve().parents[1] / "migrations" / "19.0.1.3.0" / "pre-migrate.py"
+)
 
 # A Wednesday; the history is the 8 weeks before it.
 NOW = datetime(2026, 11, 25, 12, 0)
@@ -250,6 +256,25 @@ class TestCapacity(MspContractCase):
             [("1", 240, 480)],
         )
 
+    def test_each_target_keeps_its_counting(self):
+        """A response counted round the clock and a resolution in business hours, as the
+        policy says: the prediction measures each in its own counting."""
+        self.policy.target_ids.filtered(lambda t: t.kind == "response").counting = "always"
+        run = self.new_run()
+        line = run.target_ids
+        self.assertEqual(
+            (line.response_business_hours, line.resolution_business_hours), (False, True)
+        )
+        self.assertEqual(
+            run._msp_capacity_targets(),
+            {
+                "1": {
+                    "response": simulation.Target(240, business=False),
+                    "resolution": simulation.Target(480, business=True),
+                }
+            },
+        )
+
     def test_proposal_before_and_after_in_the_background(self):
         """A prospect with an audit of 20 users and 20 devices, ten times the customer: its
         load is added; the run is queued, computed by the cron, and the requester told."""
@@ -412,3 +437,32 @@ class TestCapacity(MspContractCase):
         signer = next(c for c in history["customers"] if c.customer_id == newcomer.id)
         self.assertEqual((signer.by_priority(), signer.window_by_priority()), ({"1": 2}, {"1": 4}))
         self.assertAlmostEqual(signer.start_week, 6.0)
+
+    def test_migration_splits_the_counting_flag(self):
+        """Before 19.0.1.3.0 a target line had one flag for both targets: each line keeps
+        its meaning, both its targets counted as the one flag said."""
+        run = self.new_run()
+        line = run.target_ids
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            """ALTER TABLE msp_capacity_run_target DROP COLUMN resolution_business_hours;
+               ALTER TABLE msp_capacity_run_target
+                   RENAME COLUMN response_business_hours TO business_hours;
+               UPDATE msp_capacity_run_target SET business_hours = FALSE"""
+        )
+        spec = importlib.util.spec_from_file_location(
+            "msp_service_contract_migration_19_0_1_3_0", SPLIT_COUNTING_MIGRATION
+        )
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(cr, "19.0.1.2.0")
+        migration.migrate(cr, "19.0.1.2.0")  # a second run finds nothing to do
+        cr.execute(
+            SQL(
+                "SELECT response_business_hours, resolution_business_hours "
+                "FROM msp_capacity_run_target WHERE id = %s",
+                line.id,
+            )
+        )
+        self.assertEqual(cr.fetchall(), [(False, False)])
