@@ -86,6 +86,9 @@ class Scenario:
         queue when the prediction is made): they take technicians' time, are not measured
     oncall_shifts: one list of (start, end) intervals per person on call (outside the
         working hours): they take only tickets of ``oncall_priorities``, the emergencies
+    local_hours: the desk's local hour of the week (0-167) of each simulated hour, when its
+        time zone changes offset (summer time) in the simulated weeks, so that the rates
+        follow the local clock as the shifts do; empty: simulated hours are local hours
     """
 
     rates: dict
@@ -103,6 +106,7 @@ class Scenario:
     backlog: list = field(default_factory=list)
     oncall_shifts: list = field(default_factory=list)
     oncall_priorities: tuple = ()
+    local_hours: list = field(default_factory=list)
 
     @property
     def end(self):
@@ -120,6 +124,7 @@ class _Ticket:
 def generate_arrivals(scenario, rng):
     """Sorted tickets (arrival, priority, handling minutes) over the whole simulated time."""
     tickets = []
+    local_hours = scenario.local_hours
     weeks = math.ceil(scenario.end / WEEK_MINUTES)
     for week in range(weeks):
         factor = scenario.week_factors[week] if week < len(scenario.week_factors) else 1.0
@@ -128,10 +133,13 @@ def generate_arrivals(scenario, rng):
             rates, handling = scenario.rates.get(priority), scenario.handling[priority]
             if not rates:
                 continue
-            for hour, rate in enumerate(rates):
+            for hour in range(HOURS_PER_WEEK):
                 base = week * WEEK_MINUTES + hour * 60
                 if base >= scenario.end:
                     break
+                elapsed = week * HOURS_PER_WEEK + hour
+                local = local_hours[elapsed] if elapsed < len(local_hours) else hour
+                rate = rates[local]
                 for _ in range(poisson(rng, rate * days[hour // 24])):
                     tickets.append((base + rng.random() * 60, priority, handling.sample(rng)))
     tickets = [t for t in tickets if t[0] >= scenario.start]

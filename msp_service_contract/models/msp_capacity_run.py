@@ -834,6 +834,15 @@ class MspCapacityRun(models.Model):
             (b, e) for b, e, _meta in counting._work_intervals_batch(monday, end, tz=tz)[False]
         )
         hours_each = sum(e - b for b, e in template) / 60 / simulated_weeks
+        # the local hour of the week of each simulated hour: the rates are by local hour,
+        # and a change to or from summer time moves it against the elapsed time
+        first = monday.astimezone(utc)
+        local_hours = []
+        for hour in range(simulated_weeks * simulation.WEEK_MINUTES // 60):
+            local = (first + timedelta(hours=hour)).astimezone(tz)
+            local_hours.append(local.weekday() * 24 + local.hour)
+        if all(local == hour % 168 for hour, local in enumerate(local_hours)):
+            local_hours = []  # no change of offset: elapsed hours are local hours
         return {
             "monday": monday,
             "shifts": shifts,
@@ -841,6 +850,7 @@ class MspCapacityRun(models.Model):
             "extra_hours_per_week": hours_each,
             "business_hours": business,
             "now_minutes": (utc.localize(now) - monday).total_seconds() / 60,
+            "local_hours": local_hours,
         }
 
     def _msp_capacity_targets(self):
@@ -889,6 +899,7 @@ class MspCapacityRun(models.Model):
                 ((utc.localize(created) - setup["monday"]).total_seconds() / 60, priority)
                 for priority, created in history["backlog"]
             ],
+            local_hours=setup.get("local_hours", []),
         )
         scenario.oncall_shifts, scenario.oncall_priorities = self._msp_capacity_oncall(
             setup, scenario.end

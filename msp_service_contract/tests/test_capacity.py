@@ -466,3 +466,20 @@ class TestCapacity(MspContractCase):
             )
         )
         self.assertEqual(cr.fetchall(), [(False, False)])
+
+    def test_summer_time_moves_the_local_hours(self):
+        """A Brussels desk predicted on Wednesday 21 October 2026: summer time ends on
+        Sunday 25 October, so Monday 26 October 9:00 comes 346 hours after the simulation's
+        start (Monday 12 October 0:00), one more than two weeks and nine hours: the rates' hours
+        follow the local clock, as the shifts do."""
+        brussels = self.calendar.copy({"name": "Desk Brussels", "tz": "Europe/Brussels"})
+        run = self.new_run(calendar_id=brussels.id)
+        now = datetime(2026, 10, 21, 12, 0)
+        with freeze_time(now):
+            setup = run._msp_capacity_setup(now)
+        hours = setup["local_hours"]
+        self.assertEqual((hours[2 * 168 + 9], hours[2 * 168 + 9 + 1]), (8, 9))
+        self.assertEqual(hours[9], 9)
+        # a desk whose clock does not change: no mapping needed
+        with freeze_time(NOW):
+            self.assertEqual(self.new_run()._msp_capacity_setup(NOW)["local_hours"], [])

@@ -3,6 +3,7 @@
 
 import math
 import random
+from dataclasses import replace
 from datetime import datetime
 from itertools import pairwise
 
@@ -147,6 +148,25 @@ class TestCapacitySimulation(BaseCase):
         self.assertAlmostEqual(simulation.t90(120), 1.6577, delta=0.0005)
         with self.assertRaises(ValueError):
             simulation.t90(0)
+
+    def test_arrivals_follow_the_local_clock(self):
+        """Tickets only at 9:00 local on Mondays. When summer time ends in the first week,
+        Monday 9:00 of the second week comes one elapsed hour later than a week's hours
+        say: the arrivals come then, with the shifts, not an hour early."""
+        rates = [0.0] * 168
+        rates[9] = 50.0
+        scenario = office_desk(1, 0)
+        scenario = replace(
+            scenario,
+            rates={"1": rates},
+            warmup=0,
+            horizon=2 * WEEK_MINUTES,
+            drain=0,
+            local_hours=[h % 168 for h in range(100)] + [(h - 1) % 168 for h in range(100, 336)],
+        )
+        arrivals = simulation.generate_arrivals(scenario, random.Random(1))
+        hours = {int(moment // 60) for moment, _priority, _work in arrivals}
+        self.assertEqual(hours, {9, 168 + 9 + 1})
 
     def test_smallest_addition(self):
         """One technician for 80 tickets a week of 45 minutes is short; the search finds the
