@@ -693,9 +693,9 @@ class MspCapacityRun(models.Model):
                           t.priority, cat.name, t.msp_asset_id IS NOT NULL, COUNT(t.id),
                           -- while covered: a customer's calls before it signed (break-fix)
                           -- or after it left are not what its plan brings
-                          COUNT(t.id) FILTER (WHERE t.create_date >= cov.since
-                                                AND (cov.until IS NULL
-                                                     OR t.create_date < cov.until + 1))
+                          COUNT(t.id) FILTER (
+                              WHERE ((t.create_date AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)::date
+                                    BETWEEN cov.since AND COALESCE(cov.until, 'infinity'))
                      FROM coverage cov
                 LEFT JOIN helpdesk_ticket t ON t.commercial_partner_id = cov.customer
                       AND %(where)s
@@ -704,6 +704,7 @@ class MspCapacityRun(models.Model):
                 company=self.company_id.id,
                 since=since.date(),
                 where=self._msp_capacity_ticket_filter(since, until),
+                tz=self._msp_capacity_tz(),
             )
         )
         rows = {}
@@ -738,7 +739,11 @@ class MspCapacityRun(models.Model):
                 # inside the window or later (the whole desk will take its tickets; which
                 # team will is not known)
                 continue
-            months = max((until.date() - begin).days, 0) / estimation.DAYS_PER_MONTH
+            # the months it was covered in the window: its tickets are counted while covered
+            stop = until.date()
+            if entry["end"]:
+                stop = min(stop, entry["end"] + timedelta(days=1))
+            months = max((stop - begin).days, 0) / estimation.DAYS_PER_MONTH
             end = entry["end"] and (entry["end"] + timedelta(days=1) - since.date()).days / 7
             customers.append(
                 estimation.CustomerHistory(
@@ -838,7 +843,8 @@ class MspCapacityRun(models.Model):
         # and a change to or from summer time moves it against the elapsed time
         first = monday.astimezone(utc)
         local_hours = []
-        for hour in range(simulated_weeks * simulation.WEEK_MINUTES // 60):
+        # (a day more than the simulated weeks: time zero is local, the end elapsed time)
+        for hour in range(simulated_weeks * simulation.WEEK_MINUTES // 60 + 24):
             local = (first + timedelta(hours=hour)).astimezone(tz)
             local_hours.append(local.weekday() * 24 + local.hour)
         if all(local == hour % 168 for hour, local in enumerate(local_hours)):

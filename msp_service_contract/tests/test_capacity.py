@@ -8,7 +8,7 @@ from pathlib import Path
 
 from freezegun import freeze_time
 
-from odoo.addons.msp_service_contract.capacity import simulation
+from odoo.addons.msp_service_contract.capacity import estimation, simulation
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
@@ -477,9 +477,50 @@ class TestCapacity(MspContractCase):
         now = datetime(2026, 10, 21, 12, 0)
         with freeze_time(now):
             setup = run._msp_capacity_setup(now)
+            scenario = run._msp_capacity_scenario(run._msp_capacity_history(now), setup)
         hours = setup["local_hours"]
         self.assertEqual((hours[2 * 168 + 9], hours[2 * 168 + 9 + 1]), (8, 9))
         self.assertEqual(hours[9], 9)
-        # a desk whose clock does not change: no mapping needed
+        # the list covers the whole simulation, which reads it
+        self.assertGreaterEqual(len(hours) * 60, scenario.end)
+        self.assertEqual(scenario.local_hours, hours)
+        # weeks without a change of the clock, in Brussels in June or in UTC: no mapping
+        june = datetime(2026, 6, 3, 12, 0)
+        short = self.new_run(calendar_id=brussels.id, weeks=2)
+        with freeze_time(june):
+            self.assertEqual(short._msp_capacity_setup(june)["local_hours"], [])
         with freeze_time(NOW):
             self.assertEqual(self.new_run()._msp_capacity_setup(NOW)["local_hours"], [])
+
+    def test_a_customer_that_left_is_read_while_covered(self):
+        """A customer whose contract ended six weeks ago, two weeks into the window, called
+        twice while covered: its rate per user is those two tickets over the two weeks it
+        was covered, not over the whole window (it would look quieter than it was to the
+        prospects like it)."""
+        leaver = self.env["res.partner"].create({"name": "Leaver Ltd", "is_company": True})
+        self.env["res.partner"].create({"name": "Leaver user", "parent_id": leaver.id})
+        ended = (NOW - timedelta(weeks=6)).date()
+        self.make_contract(customer=leaver, start=date(2026, 1, 1), date_end=ended)
+        tickets = self.env["helpdesk.ticket"].create(
+            [
+                {"name": f"Leaver {n}", "description": "<p>Help</p>", "partner_id": leaver.id}
+                for n in range(3)
+            ]
+        )
+        for ticket, weeks in zip(tickets, (7, 7, 3), strict=True):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
+                    NOW - timedelta(weeks=weeks),
+                    ticket.id,
+                )
+            )
+        run = self.new_run(team_id=False)
+        with freeze_time(NOW):
+            history = run._msp_capacity_history(NOW)
+        customer = next(c for c in history["customers"] if c.customer_id == leaver.id)
+        self.assertEqual(
+            (customer.by_priority(), customer.window_by_priority()), ({"1": 2}, {"1": 3})
+        )
+        covered_days = (ended + timedelta(days=1) - (NOW - timedelta(weeks=8)).date()).days
+        self.assertAlmostEqual(customer.months, covered_days / estimation.DAYS_PER_MONTH)

@@ -11,7 +11,8 @@ def migrate(cr, version):
 def split_business_hours(cr):
     cr.execute(
         """SELECT 1 FROM information_schema.columns
-            WHERE table_name = 'msp_capacity_run_target' AND column_name = 'business_hours'"""
+            WHERE table_schema = current_schema() AND table_name = 'msp_capacity_run_target'
+              AND column_name = 'business_hours'"""
     )
     if not cr.fetchone():
         return
