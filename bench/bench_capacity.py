@@ -449,11 +449,13 @@ def actual_compliance(env):
     return {(m, p, k): (met, n) for m, p, k, met, n in env.cr.fetchall()}
 
 
-def predict(env, desk, month, next_month, replications):
+def predict(env, desk, month, next_month, replications, true_load=False):
     """The capacity check's prediction of ``month`` from the weeks before it, for the whole
     desk (its only team), with the contracts in force as they stood then; the season is
     read over the month's first four weeks a year earlier, the simulation measures the
-    whole month."""
+    whole month. ``true_load``: the rates scaled to the generator's own expected load of
+    the month (its season and book of customers), what no projection can know better: the
+    error left is the model's and the month's chance, not the projection's."""
     now = datetime.combine(month, datetime.min.time())
     with freeze_time(now):
         run = env["msp.capacity.run"].create(
@@ -468,6 +470,10 @@ def predict(env, desk, month, next_month, replications):
         setup = run._msp_capacity_setup(now)
         scenario = run._msp_capacity_scenario(history, setup)
     scenario.horizon = (next_month - month).days * 24 * 60
+    if true_load:
+        users = sum(users for _name, users, start in CUSTOMERS if start <= month)
+        scale = PER_USER * users * SEASON[month.month] / sum(map(sum, scenario.rates.values()))
+        scenario.rates = {p: [rate * scale for rate in r] for p, r in scenario.rates.items()}
     # as many replications as the check itself would run for this desk
     count = simulation.replications_for(scenario, replications)
     summary, results = simulation.run(scenario, count, seed=1)
@@ -569,7 +575,9 @@ def run_history(args, seed, database):
         predicted_months = [m for m in months[:-1] if m >= PREDICTED_FROM]
         for month in predicted_months:
             following = months[months.index(month) + 1]
-            summary, history, results = predict(env, desk, month, following, args.replications)
+            summary, history, results = predict(
+                env, desk, month, following, args.replications, args.true_load
+            )
             counts.append(len(results))
             month_tickets = sum(
                 n
@@ -699,6 +707,11 @@ def main():
         default="2025",
         help="generated histories of the same desk (other draws), comma-separated, one per "
         "database",
+    )
+    parser.add_argument(
+        "--true-load",
+        action="store_true",
+        help="give the model each month's true load (a diagnosis: what is left is chance)",
     )
     parser.add_argument(
         "--predict-only",
