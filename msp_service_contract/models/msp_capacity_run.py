@@ -142,6 +142,10 @@ class MspCapacityRun(models.Model):
     )
     state = fields.Selection(RUN_STATES, default="draft", required=True, tracking=True, index=True)
     progress = fields.Float(readonly=True)
+    stalled = fields.Boolean(
+        compute="_compute_stalled",
+        help="Running without news for 30 minutes: its worker stopped. Predict runs it again.",
+    )
     started_at = fields.Datetime(readonly=True)
     finished_at = fields.Datetime(readonly=True)
     error = fields.Text(readonly=True)
@@ -199,6 +203,12 @@ class MspCapacityRun(models.Model):
         )
 
     @api.depends("team_id", "lead_id", "sale_order_id")
+    @api.depends("state", "write_date")
+    def _compute_stalled(self):
+        limit = fields.Datetime.now() - STALE_RUNNING
+        for run in self:
+            run.stalled = run.state == "running" and bool(run.write_date) and run.write_date < limit
+
     def _compute_name(self):
         for run in self:
             scope = run.team_id.name or self.env._("Service desk")
@@ -260,7 +270,8 @@ class MspCapacityRun(models.Model):
 
     def action_queue(self):
         """Queue the prediction: the cron computes it in the background and notifies."""
-        running = self.filtered(lambda r: r.state == "running")
+        # a check whose worker stopped (no news for 30 minutes) may be queued again
+        running = self.filtered(lambda r: r.state == "running" and not r.stalled)
         if running:
             raise UserError(
                 self.env._(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.addons.msp_service_contract.capacity import estimation, simulation
 from odoo.exceptions import UserError
 from odoo.fields import Command
@@ -368,6 +369,20 @@ class TestCapacity(MspContractCase):
         with self.assertRaisesRegex(UserError, "is being computed"):
             run.action_queue()
         self.assertEqual((run.state, run.progress), ("running", 40.0))
+        self.assertFalse(run.stalled)
+        # no news for 31 minutes: its worker stopped, it may be predicted again
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE msp_capacity_run SET write_date = %s WHERE id = %s",
+                fields.Datetime.now() - timedelta(minutes=31),
+                run.id,
+            )
+        )
+        run.invalidate_recordset()
+        self.assertTrue(run.stalled)
+        run.action_queue()
+        self.assertEqual(run.state, "queued")
 
     def test_day_to_day_variation_reads_whole_days(self):
         """The check runs at noon: the window's first day begins at noon and its tickets came
