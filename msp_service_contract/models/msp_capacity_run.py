@@ -326,9 +326,7 @@ class MspCapacityRun(models.Model):
                 return
 
     def _msp_capacity_fail_stale(self):
-        stale = self.search(
-            [("state", "=", "running"), ("write_date", "<", fields.Datetime.now() - STALE_RUNNING)]
-        )
+        stale = self.search([("state", "=", "running")]).filtered("stalled")
         stale.write(
             {
                 "state": "failed",
@@ -624,6 +622,29 @@ class MspCapacityRun(models.Model):
             "season_raw": season.raw,
         }
 
+    def _msp_capacity_coverage(self, since_day):
+        """SQL: each customer's coverage in this company (customer, users, devices, since,
+        until): its active contracts on a plan that had not ended by ``since_day``, from the
+        earliest start to the latest end (NULL: no end), with their covered users and
+        devices. The one definition the book of customers and the season read."""
+        return SQL(
+            """SELECT p.commercial_partner_id AS customer,
+                      COUNT(DISTINCT u.partner_id) AS users,
+                      COUNT(DISTINCT a.asset_id) AS devices,
+                      MIN(c.date_start) AS since,
+                      CASE WHEN bool_or(c.date_end IS NULL) THEN NULL
+                           ELSE MAX(c.date_end) END AS until
+                 FROM contract_contract c
+                 JOIN res_partner p ON p.id = c.partner_id
+            LEFT JOIN msp_contract_covered_user_rel u ON u.contract_id = c.id
+            LEFT JOIN msp_contract_covered_asset_rel a ON a.contract_id = c.id
+                WHERE c.company_id = %s AND c.msp_plan_id IS NOT NULL AND c.active
+                  AND (c.date_end IS NULL OR c.date_end >= %s)
+             GROUP BY p.commercial_partner_id""",
+            self.company_id.id,
+            since_day,
+        )
+
     def _msp_capacity_season(self, since, until, day_cv=0.0):
         """The seasonal index of the weeks ahead against the history window, from the same
         weeks a year earlier, shrunk by how much of last year's week-to-week change was
@@ -639,18 +660,9 @@ class MspCapacityRun(models.Model):
         self.env.cr.execute(
             SQL(
                 """WITH changed AS (
-                       -- a customer's coverage: its plan contracts' earliest start, latest end
-                       SELECT p.commercial_partner_id AS customer
-                         FROM contract_contract c
-                         JOIN res_partner p ON p.id = c.partner_id
-                        WHERE c.company_id = %(company_id)s AND c.msp_plan_id IS NOT NULL
-                          AND c.active
-                     GROUP BY 1
-                       HAVING (MIN(c.date_start) > %(since_day)s
-                               AND MIN(c.date_start) < %(until_day)s)
-                           OR (NOT BOOL_OR(c.date_end IS NULL)
-                               AND MAX(c.date_end) >= %(since_day)s
-                               AND MAX(c.date_end) < %(until_day)s))
+                       SELECT customer FROM (%(coverage)s) cov
+                        WHERE (cov.since > %(since_day)s AND cov.since < %(until_day)s)
+                           OR (cov.until >= %(since_day)s AND cov.until < %(until_day)s))
                    SELECT GREATEST(FLOOR(EXTRACT(EPOCH FROM t.create_date - %(since)s)
                                          / 604800)::int, -1),
                           COUNT(*) FILTER (WHERE changed.customer IS NULL),
@@ -659,11 +671,11 @@ class MspCapacityRun(models.Model):
                 LEFT JOIN changed ON changed.customer = t.commercial_partner_id
                     WHERE %(company)s AND %(team)s AND t.create_date < %(until)s
                  GROUP BY 1""",
+                coverage=self._msp_capacity_coverage(last_since.date()),
                 since=last_since,
                 until=until,
                 since_day=last_since.date(),
                 until_day=until.date(),
-                company_id=self.company_id.id,
                 company=company,
                 team=team,
             )
@@ -686,20 +698,7 @@ class MspCapacityRun(models.Model):
         cr = self.env.cr
         cr.execute(
             SQL(
-                """WITH coverage AS (
-                       SELECT p.commercial_partner_id AS customer,
-                              COUNT(DISTINCT u.partner_id) AS users,
-                              COUNT(DISTINCT a.asset_id) AS devices,
-                              MIN(c.date_start) AS since,
-                              CASE WHEN bool_or(c.date_end IS NULL) THEN NULL
-                                   ELSE MAX(c.date_end) END AS until
-                         FROM contract_contract c
-                         JOIN res_partner p ON p.id = c.partner_id
-                    LEFT JOIN msp_contract_covered_user_rel u ON u.contract_id = c.id
-                    LEFT JOIN msp_contract_covered_asset_rel a ON a.contract_id = c.id
-                        WHERE c.company_id = %(company)s AND c.msp_plan_id IS NOT NULL
-                          AND c.active AND (c.date_end IS NULL OR c.date_end >= %(since)s)
-                     GROUP BY p.commercial_partner_id)
+                """WITH coverage AS (%(coverage)s)
                    SELECT cov.customer, cov.users, cov.devices, cov.since, cov.until,
                           t.priority, cat.name, t.msp_asset_id IS NOT NULL, COUNT(t.id),
                           -- while covered: a customer's calls before it signed (break-fix)
@@ -712,8 +711,7 @@ class MspCapacityRun(models.Model):
                       AND %(where)s
                 LEFT JOIN helpdesk_ticket_category cat ON cat.id = t.category_id
                  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8""",
-                company=self.company_id.id,
-                since=since.date(),
+                coverage=self._msp_capacity_coverage(since.date()),
                 where=self._msp_capacity_ticket_filter(since, until),
                 tz=self._msp_capacity_tz(),
             )

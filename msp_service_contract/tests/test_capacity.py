@@ -539,3 +539,21 @@ class TestCapacity(MspContractCase):
         )
         covered_days = (ended + timedelta(days=1) - (NOW - timedelta(weeks=8)).date()).days
         self.assertAlmostEqual(customer.months, covered_days / estimation.DAYS_PER_MONTH)
+
+    def test_cron_fails_a_check_whose_worker_stopped(self):
+        """A check running without news for 31 minutes is marked failed by the next cron
+        call, with what to do; one that ran a minute ago is left to its worker."""
+        stopped, busy = self.new_run(), self.new_run()
+        (stopped | busy).write({"state": "running"})
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE msp_capacity_run SET write_date = %s WHERE id = %s",
+                fields.Datetime.now() - timedelta(minutes=31),
+                stopped.id,
+            )
+        )
+        (stopped | busy).invalidate_recordset()
+        self.env["msp.capacity.run"]._msp_capacity_fail_stale()
+        self.assertEqual((stopped.state, busy.state), ("failed", "running"))
+        self.assertIn("run it again", stopped.error)
