@@ -3,15 +3,20 @@
 
 Time is in minutes from the simulation's start, a Monday 00:00 in the desk's time zone.
 Tickets arrive by priority (a Poisson process whose rate changes with the hour of the week),
-wait in one queue ordered by priority then arrival, and are worked by technicians during
-their working intervals (their calendar minus their leaves). The first technician to pick a
-ticket answers it (first response); the ticket is resolved when its handling time has been
-worked. Work not finished at the end of a shift goes back to the queue, ahead of newer tickets
-of its priority. Response and resolution are then measured against the targets, counted in
-business minutes of the SLA calendar or round the clock, as msp_sla's clocks count them.
+wait in one queue and are worked by technicians during their working intervals (their
+calendar minus their leaves). The queue is worked as msp_sla's "Tickets by SLA Deadline" list
+shows it: the nearest SLA deadline first (the response's until the ticket is answered, then
+the resolution's), then the higher priority, then the older ticket (``DEADLINE``); or by
+priority then arrival (``PRIORITY``), a desk that works strictly by priority. The first
+technician to pick a ticket answers it (first response); the ticket is resolved when its
+handling time has been worked. Work not finished at the end of a shift goes back to the
+queue, with its resolution's deadline (by priority: ahead of newer tickets of its priority).
+Response and resolution are then measured against the targets, counted in business minutes
+of the SLA calendar or round the clock, as msp_sla's clocks count them.
 """
 
 import bisect
+import heapq
 import math
 import statistics
 from dataclasses import dataclass, field, replace
@@ -22,6 +27,9 @@ from .estimation import HOURS_PER_WEEK, day_factor, make_rng, poisson
 
 WEEK_MINUTES = HOURS_PER_WEEK * 60
 KINDS = ("response", "resolution")
+# How the technicians pick the next ticket: the suite's queue (nearest SLA deadline first),
+# or strictly the highest priority first.
+DEADLINE, PRIORITY = "deadline", "priority"
 # The most technicians the staffing search adds.
 SEARCH_LIMIT = 32
 # Simulated tickets a prediction spends on its replications: a small desk gets more
@@ -46,7 +54,7 @@ class BusinessClock:
     """Business minutes between two instants on a list of working intervals (minutes)."""
 
     def __init__(self, intervals):
-        self.starts, self.ends, self.before = [], [], []
+        self.starts, self.ends, self.before, self.until = [], [], [], []
         total = 0.0
         for start, end in sorted(intervals):
             if end <= start:
@@ -55,6 +63,7 @@ class BusinessClock:
             self.ends.append(end)
             self.before.append(total)
             total += end - start
+            self.until.append(total)
 
     def at(self, moment):
         index = bisect.bisect_right(self.starts, moment) - 1
@@ -64,6 +73,17 @@ class BusinessClock:
 
     def between(self, start, end):
         return max(self.at(end) - self.at(start), 0.0)
+
+    def after(self, moment, minutes):
+        """The instant ``minutes`` business minutes after ``moment`` (a deadline); infinite
+        when the intervals end first."""
+        if minutes <= 0:
+            return moment
+        goal = self.at(moment) + minutes
+        index = bisect.bisect_left(self.until, goal)
+        if index >= len(self.starts):
+            return math.inf
+        return max(self.starts[index] + goal - self.before[index], moment)
 
 
 @dataclass
@@ -75,7 +95,9 @@ class Scenario:
     shifts: one list of (start, end) working intervals in minutes per technician
     targets: {priority: {"response": Target, "resolution": Target}} (a kind may be absent)
     business_hours: (start, end) intervals the business-hour targets are counted in
-    order: priorities, most urgent first (served first)
+    order: priorities, most urgent first
+    discipline: DEADLINE (the nearest SLA deadline first, as the suite's queue lists the
+        tickets) or PRIORITY (the highest priority first, then the oldest)
     warmup: minutes simulated before measuring (the queue fills as in steady state)
     horizon: minutes measured after the warm-up; tickets arriving then are counted
     drain: minutes simulated after the horizon (arrivals go on) so late tickets can finish
@@ -97,6 +119,7 @@ class Scenario:
     targets: dict
     business_hours: list
     order: list
+    discipline: str = DEADLINE
     warmup: float = WEEK_MINUTES
     horizon: float = 4 * WEEK_MINUTES
     drain: float = WEEK_MINUTES
@@ -159,6 +182,7 @@ def simulate(scenario, seed):
     env = simpy.Environment()
     queue = simpy.PriorityStore(env)
     rank = {priority: index for index, priority in enumerate(scenario.order)}
+    due = _deadlines(scenario)
     tickets = []
     counter = [0]
     busy = [0.0]
@@ -169,7 +193,10 @@ def simulate(scenario, seed):
 
     def put(ticket, first_arrival):
         counter[0] += 1
-        queue.put(simpy.PriorityItem((rank[ticket.priority], first_arrival, counter[0]), ticket))
+        key = (rank[ticket.priority], first_arrival, counter[0])
+        if due:
+            key = (due(ticket), *key)
+        queue.put(simpy.PriorityItem(key, ticket))
         if ticket.priority in emergencies and not emergency_queued[0].triggered:
             emergency_queued[0].succeed()
             emergency_queued[0] = env.event()
@@ -210,15 +237,17 @@ def simulate(scenario, seed):
         return request.value.item
 
     def take_emergency(end):
-        """For a person on call: the most urgent queued ticket once it is an emergency
-        (emergencies rank first, so one waiting is at the head of the queue), or None."""
+        """For a person on call: the first emergency in the queue's order, or None when the
+        shift ends before one is queued. Other tickets wait for the office."""
         while env.now < end:
-            if queue.items and queue.items[0].item.priority in emergencies:
-                request = queue.get()  # served at once while the queue holds tickets
-                if request.triggered:
-                    yield request
-                    return request.value.item
-                request.cancel()
+            waiting = [item for item in queue.items if item.item.priority in emergencies]
+            if waiting:
+                first = min(waiting)
+                # no technician is waiting on the store while it holds tickets: taking the
+                # item out of the heap directly leaves no request unanswered
+                queue.items.remove(first)
+                heapq.heapify(queue.items)
+                return first.item
             yield emergency_queued[0] | env.timeout(end - env.now)
         return None
 
@@ -251,6 +280,32 @@ def simulate(scenario, seed):
         "busy": busy[0],
         "available": available,
     }
+
+
+def _deadlines(scenario):
+    """For the DEADLINE discipline, ``due(ticket)``: when its most urgent open target falls
+    due (the response's until answered, then the resolution's; infinite without a target),
+    as msp_sla's ``msp_sla_due_at`` orders the queue. None for PRIORITY."""
+    if scenario.discipline == PRIORITY:
+        return None
+    if scenario.discipline != DEADLINE:
+        raise ValueError(f"unknown queue discipline: {scenario.discipline!r}")
+    clock = BusinessClock(scenario.business_hours)
+
+    def deadline(ticket, kind):
+        target = scenario.targets.get(ticket.priority, {}).get(kind)
+        if not target:
+            return math.inf
+        if target.business:
+            return clock.after(ticket.arrival, target.minutes)
+        return ticket.arrival + target.minutes
+
+    def due(ticket):
+        if ticket.response is None:
+            return min(deadline(ticket, "response"), deadline(ticket, "resolution"))
+        return deadline(ticket, "resolution")
+
+    return due
 
 
 def _measure(scenario, tickets):

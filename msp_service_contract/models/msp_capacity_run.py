@@ -99,6 +99,19 @@ class MspCapacityRun(models.Model):
         "targets are counted in these hours and every technician works them (their leaves "
         "kept).",
     )
+    queue_order = fields.Selection(
+        [
+            (simulation.DEADLINE, "Nearest SLA deadline first"),
+            (simulation.PRIORITY, "Highest priority first"),
+        ],
+        string="Queue Order (what-if)",
+        default=simulation.DEADLINE,
+        required=True,
+        help="How the technicians pick their next ticket. Nearest SLA deadline first is how "
+        "the suite lists the queue (My Queue, Tickets by Deadline): a low-priority ticket "
+        "close to its deadline comes before an urgent one due later. Highest priority "
+        "first: a desk that works every urgent ticket before any lower one.",
+    )
     weeks = fields.Integer(string="Weeks Ahead", default=12, required=True)
     history_weeks = fields.Integer(
         string="History (weeks)",
@@ -903,6 +916,7 @@ class MspCapacityRun(models.Model):
             targets=self._msp_capacity_targets(),
             business_hours=setup["business_hours"],
             order=order,
+            discipline=self.queue_order,
             # time zero is last week's Monday (the rates are by hour of the week); tickets
             # arrive from now on, the open ones waiting in the queue
             warmup=setup["now_minutes"],

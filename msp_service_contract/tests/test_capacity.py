@@ -250,6 +250,18 @@ class TestCapacity(MspContractCase):
         worked = sum(min(e, scenario.end) - b for b, e in office if b < scenario.end)
         self.assertAlmostEqual(on_call + worked, scenario.end, delta=1e-6)
 
+    def test_queue_order_reaches_the_simulation(self):
+        """The check works the queue as the suite lists it (nearest SLA deadline first)
+        unless the what-if asks for strict priority."""
+        run = self.new_run()
+        self.assertEqual(run.queue_order, "deadline")
+        with freeze_time(NOW):
+            setup = run._msp_capacity_setup(NOW)
+            history = run._msp_capacity_history(NOW)
+            self.assertEqual(run._msp_capacity_scenario(history, setup).discipline, "deadline")
+            run.queue_order = "priority"
+            self.assertEqual(run._msp_capacity_scenario(history, setup).discipline, "priority")
+
     def test_targets_from_the_policy(self):
         run = self.new_run()
         self.assertEqual(

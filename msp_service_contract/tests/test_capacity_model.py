@@ -7,6 +7,9 @@ from dataclasses import replace
 from datetime import datetime
 from itertools import pairwise
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from odoo.addons.msp_service_contract.capacity import estimation, queueing, simulation
 from odoo.addons.msp_service_contract.capacity.simulation import WEEK_MINUTES, Scenario, Target
 from odoo.tests import BaseCase, tagged
@@ -197,6 +200,69 @@ class TestCapacitySimulation(BaseCase):
         # Monday 16:00 to Tuesday 9:00: one hour on Monday, one on Tuesday
         self.assertEqual(clock.between(960, DAY + 540), 120)
         self.assertEqual(clock.between(0, 480), 0)
+        # a deadline: 2 business hours after Monday 16:00 is Tuesday 9:00
+        self.assertEqual(clock.after(960, 120), DAY + 540)
+        self.assertEqual(clock.after(0, 30), 510, "counted from the opening")
+        self.assertEqual(clock.after(600, 0), 600)
+        self.assertEqual(clock.after(DAY + 1000, 60), math.inf, "beyond the calendar")
+
+    @settings(max_examples=200, deadline=None, derandomize=True)
+    @given(
+        st.lists(st.tuples(st.integers(0, 10_000), st.integers(1, 600)), max_size=8),
+        st.integers(-100, 12_000),
+        st.integers(0, 3_000),
+    )
+    def test_deadline_is_the_inverse_of_business_minutes(self, raw, moment, minutes):
+        """For any calendar, moment and target: the deadline is the first instant at which
+        ``minutes`` business minutes have passed."""
+        intervals, end = [], 0
+        for gap, length in raw:  # disjoint working intervals, as a calendar's are
+            intervals.append((end + gap, end + gap + length))
+            end += gap + length
+        clock = simulation.BusinessClock(intervals)
+        deadline = clock.after(moment, minutes)
+        if deadline == math.inf:
+            self.assertLess(clock.between(moment, end + 1), minutes)
+            return
+        self.assertGreaterEqual(deadline, moment)
+        self.assertAlmostEqual(clock.between(moment, deadline), minutes)
+        if minutes and deadline > moment:
+            self.assertLess(clock.between(moment, deadline - 0.5), minutes)
+
+    def test_queue_follows_the_nearest_deadline(self):
+        """The suite's queue ("Tickets by SLA Deadline", My Queue) lists the nearest SLA
+        deadline first, and the simulation works it so by default: a Low ticket due within
+        30 minutes is taken before a Very High one due in the afternoon. Worked strictly by
+        priority instead, the Low tickets wait behind every Very High one."""
+        weeks = 2
+        office = simulation.weekly_shifts(range(5), 8, 17, weeks + 2)
+        shape = [0.0] * 168
+        for day in range(5):
+            for hour in range(8, 17):
+                shape[day * 24 + hour] = 1 / 45
+        scenario = Scenario(
+            rates={"3": [40 * share for share in shape], "0": [40 * share for share in shape]},
+            handling={p: estimation.HandlingModel(25.0, 0.5) for p in ("3", "0")},
+            shifts=[office],
+            targets={"3": {"response": Target(480)}, "0": {"response": Target(30)}},
+            business_hours=office,
+            order=["3", "0"],
+            warmup=WEEK_MINUTES,
+            horizon=weeks * WEEK_MINUTES,
+            drain=WEEK_MINUTES,
+        )
+        self.assertEqual(scenario.discipline, simulation.DEADLINE)
+        by_deadline, _results = simulation.run(scenario, replications=3, seed=2)
+        by_priority, _results = simulation.run(
+            replace(scenario, discipline=simulation.PRIORITY), replications=3, seed=2
+        )
+        self.assertGreater(by_deadline["0"]["response"].mean, 0.75)
+        self.assertLess(by_priority["0"]["response"].mean, by_deadline["0"]["response"].mean - 0.15)
+        # the Very High tickets, due in a business day, still meet it either way
+        self.assertGreater(by_deadline["3"]["response"].mean, 0.95)
+        self.assertGreater(by_priority["3"]["response"].mean, 0.95)
+        with self.assertRaises(ValueError):
+            simulation.run(replace(scenario, discipline="random"), replications=1)
 
 
 @tagged("post_install", "-at_install")
