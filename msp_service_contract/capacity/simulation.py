@@ -104,8 +104,9 @@ class Scenario:
     week_factors: a load multiplier per simulated week (seasons, growth), default 1
     day_cv: day-to-day variation of the load beyond Poisson (estimation.day_variation)
     start: tickets arrive from this minute on; the queue then holds ``backlog``
-    backlog: (arrival minute, priority) of the tickets open at ``start`` (the desk's real
-        queue when the prediction is made): they take technicians' time, are not measured
+    backlog: the tickets open at ``start`` (the desk's real queue when the prediction is
+        made), Backlog entries or (arrival minute, priority) pairs: they take technicians'
+        time in their place in the queue, and are not measured
     oncall_shifts: one list of (start, end) intervals per person on call (outside the
         working hours): they take only tickets of ``oncall_priorities``, the emergencies
     local_hours: the desk's local hour of the week (0-167) of each simulated hour, when its
@@ -136,12 +137,25 @@ class Scenario:
         return self.warmup + self.horizon + self.drain
 
 
-class _Ticket:
-    __slots__ = ("arrival", "priority", "remaining", "resolved", "response")
+@dataclass(frozen=True)
+class Backlog:
+    """A ticket open when the prediction starts. ``due``: its place in the deadline-ordered
+    queue in minutes, as the suite shows it (``math.inf``: no deadline, last), or None to
+    work it out from the targets like a new ticket's, the resolution's once ``answered``."""
 
-    def __init__(self, arrival, priority, work):
+    arrival: float
+    priority: str
+    due: float | None = None
+    answered: bool = False
+
+
+class _Ticket:
+    __slots__ = ("arrival", "due_at", "priority", "remaining", "resolved", "response")
+
+    def __init__(self, arrival, priority, work, due_at=None):
         self.arrival, self.priority, self.remaining = arrival, priority, work
         self.response = self.resolved = None
+        self.due_at = due_at  # a fixed place in the queue (an open ticket's, from the suite)
 
 
 def generate_arrivals(scenario, rng):
@@ -175,10 +189,14 @@ def simulate(scenario, seed):
     working minutes, as ``{"shares": ..., "busy": minutes, "available": minutes}``."""
     rng = make_rng(seed)
     arrivals = generate_arrivals(scenario, rng)
-    backlog = [
-        _Ticket(moment, priority, scenario.handling[priority].sample(rng))
-        for moment, priority in sorted(scenario.backlog)
-    ]
+    backlog = []
+    for entry in sorted(map(_backlog, scenario.backlog), key=lambda b: (b.arrival, b.priority)):
+        ticket = _Ticket(
+            entry.arrival, entry.priority, scenario.handling[entry.priority].sample(rng), entry.due
+        )
+        if entry.answered:
+            ticket.response = entry.arrival  # not measured: only its place in the queue
+        backlog.append(ticket)
     env = simpy.Environment()
     queue = simpy.PriorityStore(env)
     rank = {priority: index for index, priority in enumerate(scenario.order)}
@@ -243,8 +261,8 @@ def simulate(scenario, seed):
             waiting = [item for item in queue.items if item.item.priority in emergencies]
             if waiting:
                 first = min(waiting)
-                # no technician is waiting on the store while it holds tickets: taking the
-                # item out of the heap directly leaves no request unanswered
+                # out of the heap directly: a technician's request waiting on the store is
+                # served from what is left (PriorityStore checks that items remain)
                 queue.items.remove(first)
                 heapq.heapify(queue.items)
                 return first.item
@@ -282,6 +300,11 @@ def simulate(scenario, seed):
     }
 
 
+def _backlog(entry):
+    """A Backlog from a Backlog or an (arrival, priority) pair."""
+    return entry if isinstance(entry, Backlog) else Backlog(*entry)
+
+
 def _deadlines(scenario):
     """For the DEADLINE discipline, ``due(ticket)``: when its most urgent open target falls
     due (the response's until answered, then the resolution's; infinite without a target),
@@ -301,6 +324,8 @@ def _deadlines(scenario):
         return ticket.arrival + target.minutes
 
     def due(ticket):
+        if ticket.due_at is not None:
+            return ticket.due_at
         if ticket.response is None:
             return min(deadline(ticket, "response"), deadline(ticket, "resolution"))
         return deadline(ticket, "resolution")

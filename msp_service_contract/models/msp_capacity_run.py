@@ -4,7 +4,9 @@ prospect? The run is queued from the UI and computed by a cron in the background
 docs/capacity.md); the estimation and the simulation are plain Python (../capacity)."""
 
 import logging
+import math
 import time
+from collections import namedtuple
 from datetime import datetime, timedelta
 
 from markupsafe import Markup
@@ -38,6 +40,10 @@ STALE_RUNNING = timedelta(minutes=30)
 SIMILAR_CUSTOMERS = 5
 # Fewer tickets with time logged than this: the priority takes the desk's handling time.
 MIN_HANDLING_SAMPLES = 5
+
+
+# an open ticket when the check runs: its place in the queue (see _msp_capacity_queue_key)
+OpenTicket = namedtuple("OpenTicket", "priority created due answered")
 
 
 def _priorities(model):
@@ -551,7 +557,12 @@ class MspCapacityRun(models.Model):
         hour of week, and by day; time logged per ticket; the tickets open now; tickets per
         customer with its coverage."""
         self.ensure_one()
-        for model in ("helpdesk.ticket", "account.analytic.line", "contract.contract"):
+        for model in (
+            "helpdesk.ticket",
+            "msp.sla.clock",
+            "account.analytic.line",
+            "contract.contract",
+        ):
             self.env[model].flush_model()
         until = now
         since = now - timedelta(weeks=self.history_weeks)
@@ -610,17 +621,32 @@ class MspCapacityRun(models.Model):
         minutes = {}
         for priority, spent in cr.fetchall():
             minutes.setdefault(priority or "1", []).append(spent)
-        # the queue as it stands: open tickets of the window (closed_date: helpdesk_mgmt's)
+        # the queue as it stands: open tickets of the window (closed_date: helpdesk_mgmt's),
+        # each with its place in the suite's queue (msp_sla_due_at, from its clocks)
         cr.execute(
             SQL(
-                """SELECT t.priority, t.create_date
+                """SELECT t.priority, t.create_date,
+                          MIN(COALESCE(c.deadline, c.breached_at))
+                            FILTER (WHERE c.state IN ('running', 'breached')
+                                      AND c.reached_at IS NULL),
+                          BOOL_OR(c.reached_at > %s),
+                          BOOL_OR(c.kind = 'response' AND c.reached_at <= %s)
                      FROM helpdesk_ticket t
-                    WHERE %s AND (t.closed_date IS NULL OR t.closed_date > %s)""",
+                LEFT JOIN msp_sla_clock c
+                       ON c.ticket_id = t.id AND c.state != 'cancelled' AND c.start_at <= %s
+                    WHERE %s AND (t.closed_date IS NULL OR t.closed_date > %s)
+                 GROUP BY t.id, t.priority, t.create_date""",
+                until,
+                until,
+                until,
                 where,
                 until,
             )
         )
-        backlog = [(priority or "1", created) for priority, created in cr.fetchall()]
+        backlog = [
+            OpenTicket(priority or "1", created, *self._msp_capacity_queue_key(*state))
+            for priority, created, *state in cr.fetchall()
+        ]
         customers = self._msp_capacity_customers(since, until)
         season = self._msp_capacity_season(since, until, arrivals.day_cv)
         return {
@@ -634,6 +660,19 @@ class MspCapacityRun(models.Model):
             "season": season.index,
             "season_raw": season.raw,
         }
+
+    @api.model
+    def _msp_capacity_queue_key(self, due, reached_later, answered):
+        """(due, answered) of an open ticket, from its clocks: ``due`` is when its most
+        urgent open target is or was due (what msp_sla_due_at holds and the suite's queue
+        sorts by), ``math.inf`` when it has none (paused, or no SLA: last in the queue), None
+        when one of its clocks was reached since ``until`` (the history read as it stood in
+        the past, in a backtest: a reached clock keeps no deadline): the simulation then
+        works it out from the targets, the resolution's once ``answered``."""
+        if reached_later:
+            # a clock reached since has lost its deadline: the others do not tell the order
+            return None, answered
+        return due or math.inf, answered
 
     def _msp_capacity_coverage(self, since_day):
         """SQL: each customer's coverage in this company (customer, users, devices, since,
@@ -905,6 +944,10 @@ class MspCapacityRun(models.Model):
         extra = dict(history.get("book") or {})
         for priority, per_week in (extra_weekly or {}).items():
             extra[priority] = extra.get(priority, 0.0) + per_week
+
+        def minutes(moment):
+            return (utc.localize(moment) - setup["monday"]).total_seconds() / 60
+
         scenario = simulation.Scenario(
             # the window's average, corrected for the book of customers ahead (and the
             # prospect), times the season ahead
@@ -925,8 +968,13 @@ class MspCapacityRun(models.Model):
             day_cv=history["arrivals"].day_cv,
             start=setup["now_minutes"],
             backlog=[
-                ((utc.localize(created) - setup["monday"]).total_seconds() / 60, priority)
-                for priority, created in history["backlog"]
+                simulation.Backlog(
+                    minutes(ticket.created),
+                    ticket.priority,
+                    ticket.due if ticket.due in (None, math.inf) else minutes(ticket.due),
+                    ticket.answered,
+                )
+                for ticket in history["backlog"]
             ],
             local_hours=setup.get("local_hours", []),
         )

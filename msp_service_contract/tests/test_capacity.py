@@ -3,6 +3,7 @@
 verdicts before and after a prospect, the staffing change (small cases)."""
 
 import importlib.util
+import math
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -125,7 +126,8 @@ class TestCapacity(MspContractCase):
         busiest = sorted(range(168), key=rates.__getitem__)[-2:]
         self.assertEqual(sorted(busiest), [10, 24 + 14])
         self.assertEqual(history["handling_minutes"], {"1": [60.0] * 4})
-        self.assertEqual(history["backlog"], [("1", datetime(2026, 11, 24, 14, 0))])
+        [open_ticket] = history["backlog"]
+        self.assertEqual(open_ticket[:2], ("1", datetime(2026, 11, 24, 14, 0)))
         # two tickets every week, never more, never fewer: no variation beyond Poisson
         self.assertAlmostEqual(history["arrivals"].day_cv, 0.0, places=3)
         [customer] = [c for c in history["customers"] if c.customer_id == self.customer.id]
@@ -261,6 +263,53 @@ class TestCapacity(MspContractCase):
             self.assertEqual(run._msp_capacity_scenario(history, setup).discipline, "deadline")
             run.queue_order = "priority"
             self.assertEqual(run._msp_capacity_scenario(history, setup).discipline, "priority")
+
+    def test_open_tickets_keep_their_place_in_the_queue(self):
+        """The tickets open when the check runs wait where the suite's queue shows them:
+        at their msp_sla_due_at (the response's deadline, then the resolution's once
+        answered), last when paused; read as the desk stood in the past (a backtest), a
+        ticket whose clocks were reached since is left to the simulation's own deadline."""
+        run = self.new_run()
+        ticket = self.env["helpdesk.ticket"].search(
+            [("team_id", "=", self.team.id), ("name", "=", "Ticket 15")]
+        )
+        clocks = {clock.kind: clock for clock in ticket.msp_sla_clock_ids}
+
+        def open_ticket(now):
+            with freeze_time(now):
+                [entry] = run._msp_capacity_history(now)["backlog"]
+            return entry
+
+        waiting = open_ticket(NOW)
+        self.assertEqual(waiting.due, ticket.msp_sla_due_at)
+        self.assertEqual(waiting.due, clocks["response"].deadline)
+        self.assertFalse(waiting.answered)
+        # and the simulation receives it in minutes from its time zero
+        with freeze_time(NOW):
+            setup = run._msp_capacity_setup(NOW)
+            history = run._msp_capacity_history(NOW)
+            [backlog] = run._msp_capacity_scenario(history, setup).backlog
+        monday = setup["monday"].replace(tzinfo=None)
+        self.assertEqual(backlog.due, (waiting.due - monday).total_seconds() / 60)
+        self.assertFalse(backlog.answered)
+
+        replied = NOW + timedelta(hours=1)
+        clocks["response"]._msp_reach(replied)
+        ticket.invalidate_recordset()
+        answered = open_ticket(replied + timedelta(minutes=5))
+        self.assertEqual(answered.due, ticket.msp_sla_due_at)
+        self.assertEqual(answered.due, clocks["resolution"].deadline)
+        self.assertTrue(answered.answered)
+
+        # the same ticket read as it stood before the reply
+        before = open_ticket(NOW + timedelta(minutes=30))
+        self.assertEqual((before.due, before.answered), (None, False))
+
+        clocks["resolution"]._msp_pause(replied + timedelta(hours=1))
+        ticket.invalidate_recordset()
+        self.assertFalse(ticket.msp_sla_due_at)
+        paused = open_ticket(replied + timedelta(hours=2))
+        self.assertEqual(paused.due, math.inf, "a paused ticket waits last")
 
     def test_targets_from_the_policy(self):
         run = self.new_run()

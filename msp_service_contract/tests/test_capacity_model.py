@@ -195,6 +195,23 @@ class TestCapacitySimulation(BaseCase):
         self.assertEqual(loaded[0]["1"]["response"].tickets, quiet[0]["1"]["response"].tickets)
         self.assertLess(loaded[0]["1"]["response"].mean, quiet[0]["1"]["response"].mean)
 
+    def test_open_tickets_wait_in_their_place(self):
+        """Open tickets with no deadline (paused, no SLA) wait behind the new ones (they only
+        delay a new ticket that comes while one is being worked); overdue ones are worked
+        first, as the suite's queue lists them."""
+        scenario = office_desk(1, per_week=20, weeks=1)
+        scenario.start = scenario.warmup
+        shares = {}
+        for name, due in (("last", math.inf), ("overdue", scenario.warmup - 60)):
+            scenario.backlog = [
+                simulation.Backlog(scenario.warmup - 600, "1", due, answered=True)
+            ] * 30
+            summary, results = simulation.run(scenario, 2, seed=4)
+            shares[name] = summary["1"]["response"].mean
+            self.assertGreater(results[0]["busy"], 30 * 45 * 0.5, "they take time either way")
+        self.assertGreater(shares["last"], 0.5)
+        self.assertLess(shares["overdue"], shares["last"] - 0.3)
+
     def test_business_minutes(self):
         clock = simulation.BusinessClock([(480, 1020), (DAY + 480, DAY + 1020)])
         # Monday 16:00 to Tuesday 9:00: one hour on Monday, one on Tuesday
