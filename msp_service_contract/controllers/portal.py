@@ -37,7 +37,7 @@ class MspPortalContract(PortalContract):
     def _msp_report_months(self, contract):
         """The first days of the first and the last month the contract's monthly report may
         cover: from the month it started to this month."""
-        current = fields.Date.context_today(contract).replace(day=1)
+        current = contract._msp_today().replace(day=1)
         start = contract.date_start.replace(day=1) if contract.date_start else current
         return start, current
 

@@ -124,6 +124,10 @@ class ContractContract(models.Model):
         for contract in self:
             contract.msp_sla_policy_id = contract.msp_plan_id.sla_policy_id
 
+    def _msp_today(self):
+        """Today on these contracts' calendar: their company's (res.company._msp_today)."""
+        return (self.company_id[:1] or self.env.company)._msp_today()
+
     @api.depends(
         "contract_line_ids.monthly_recurring",
         "contract_line_ids.is_canceled",
@@ -131,7 +135,7 @@ class ContractContract(models.Model):
         "msp_renewal_state",
     )
     def _compute_msp_recurring_revenue(self):
-        today = fields.Date.context_today(self)
+        today = self._msp_today()
         for contract in self:
             if contract.msp_renewal_state == "expired":
                 contract.msp_mrr = contract.msp_arr = 0.0
@@ -147,7 +151,7 @@ class ContractContract(models.Model):
             contract.msp_arr = contract.msp_mrr * 12
 
     def _compute_msp_hours_balance(self):
-        parts = self._msp_hours_parts(fields.Date.context_today(self))
+        parts = self._msp_hours_parts(self._msp_today())
         for contract in self:
             figures = parts[contract.id]
             contract.msp_hours_balance = figures["left"]
@@ -292,7 +296,7 @@ class ContractContract(models.Model):
         """Invoice billable (not covered) time on an invoice of its own, for plans that ask
         for it: everything not yet invoiced up to today."""
         moves = self.env["account.move"]
-        today = fields.Date.context_today(self)
+        today = self._msp_today()
         for contract in self.filtered("msp_plan_id"):
             lines = contract._msp_billable_time_lines(today + relativedelta(days=1))
             if not lines:

@@ -32,12 +32,12 @@ class HelpdeskTicket(models.Model):
     def _msp_emergency_contract(self):
         self.ensure_one()
         # sudo: the plan's cover decides the clock, whoever opens the ticket
-        return self.sudo()._msp_find_contract(fields.Date.context_today(self))
+        return self.sudo()._msp_find_contract(self._msp_today())
 
     def _msp_emergency_cover(self):
         """The customer's plan decides: emergency cover, or the normal policy."""
         result = super()._msp_emergency_cover()
-        today = fields.Date.context_today(self)
+        today = self._msp_today()
         for ticket in self:
             contract = ticket._msp_emergency_contract()
             if not contract or not contract._msp_is_active_on(today):

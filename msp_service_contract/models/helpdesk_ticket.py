@@ -91,6 +91,10 @@ class HelpdeskTicket(models.Model):
         if self.msp_asset_id and self.msp_asset_id.partner_id != self.commercial_partner_id:
             self.msp_asset_id = False
 
+    def _msp_today(self):
+        """Today on these tickets' calendar: their company's (res.company._msp_today)."""
+        return (self.company_id[:1] or self.env.company)._msp_today()
+
     @api.depends(
         "commercial_partner_id",
         "msp_asset_id",
@@ -101,7 +105,7 @@ class HelpdeskTicket(models.Model):
         "commercial_partner_id.msp_contract_ids.date_end",
     )
     def _compute_msp_coverage(self):
-        today = fields.Date.context_today(self)
+        today = self._msp_today()
         for ticket in self:
             contract, coverage, reason = ticket._msp_coverage_on(today)
             ticket.msp_contract_id = contract
@@ -185,7 +189,7 @@ class HelpdeskTicket(models.Model):
     def _compute_msp_hours_remaining(self):
         # sudo: technicians see the hours of the ticket's contract, not the contract itself
         contracts = self.msp_contract_id.sudo()
-        parts = contracts._msp_hours_parts(fields.Date.context_today(self))
+        parts = contracts._msp_hours_parts(self._msp_today())
         for ticket in self:
             figures = parts.get(ticket.msp_contract_id.id)
             ticket.msp_hours_remaining = figures["left"] if figures else 0.0
@@ -206,7 +210,7 @@ class HelpdeskTicket(models.Model):
     def _msp_sla_select_policy(self):
         """The contract's SLA policy comes first (msp_sla's policy hook)."""
         result = super()._msp_sla_select_policy()
-        today = fields.Date.context_today(self)
+        today = self._msp_today()
         for ticket in self:
             contract = ticket.sudo()._msp_find_contract(today)
             policy = (
@@ -305,7 +309,7 @@ class HelpdeskTicket(models.Model):
         return line_model.create(
             {
                 "name": name,
-                "date": fields.Date.context_today(self),
+                "date": self._msp_today(),
                 "unit_amount": hours,
                 "msp_work_type": work_type,
                 "msp_ticket_id": self.id,

@@ -300,7 +300,7 @@ class ContractHoursLedger(models.AbstractModel):
         """Hours were consumed or given back: the open tickets of these contracts that say
         "covered" while this month's hours are used up, or "billable" while some are left,
         are decided again (only those, so that logging time stays cheap)."""
-        today = fields.Date.context_today(self)
+        today = self._msp_today()
         planned = self.filtered(lambda c: c.msp_plan_id.included_hours)
         left = planned._msp_hours_parts(today) if planned else {}
         wrong = {

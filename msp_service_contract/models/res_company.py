@@ -36,6 +36,16 @@ class ResCompany(models.Model):
         required=True,
     )
 
+    def _msp_today(self):
+        """Today in the company's time zone (its address's; UTC when it has none): the one
+        calendar that a contract's months, included hours and cover follow, whoever reads
+        them (two users in two time zones see the same balance on the last evening of a
+        month), and the date of the time logged from a ticket."""
+        company = self[:1] or self.env.company
+        # sudo: a company's time zone is not private (a portal or API user reads the figures)
+        tz = company.sudo().partner_id.tz or "UTC"
+        return fields.Date.context_today(company.with_context(tz=tz))
+
     @api.constrains("msp_expiry_thresholds")
     def _check_msp_expiry_thresholds(self):
         for company in self:

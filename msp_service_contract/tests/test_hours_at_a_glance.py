@@ -61,6 +61,32 @@ class TestHoursAtAGlance(MspContractCase):
         self.assertAlmostEqual(ticket_as_tech.msp_hours_remaining, 13.5)
         self.assertEqual(ticket_as_tech.msp_hours_summary, contract.msp_hours_summary)
 
+    @freeze_time("2026-10-31 23:30:00")
+    def test_the_month_is_the_company_s_whoever_reads(self):
+        """On the last evening of October (UTC), it is already November in Brussels and in
+        Tokyo. The contract's month is its company's, not each reader's: the manager, the
+        technician on the ticket and the customer's smart button all read October's 13.5
+        hours; with the company in Brussels, all of them read November's."""
+        contract, ticket = self.make_october()
+        ticket.user_id = self.technician
+        self.company.partner_id.tz = False  # UTC
+
+        def figures():
+            self.env.invalidate_all()
+            seen = set()
+            for user, tz in ((self.manager, "Europe/Brussels"), (self.technician, "Asia/Tokyo")):
+                user.tz = tz
+                seen.add(contract.with_user(self.manager).msp_hours_balance)
+                seen.add(ticket.with_user(self.technician).msp_hours_remaining)
+                seen.add(contract.partner_id.with_user(self.manager).msp_hours_left)
+            return seen
+
+        self.assertEqual(figures(), {13.5})
+        self.company.partner_id.tz = "Europe/Brussels"
+        [november] = figures()
+        self.assertNotEqual(november, 13.5)
+        self.assertEqual(self.company._msp_today(), date(2026, 11, 1))
+
     @freeze_time("2026-10-15")
     def test_contract_without_time_this_month_has_its_included_hours(self):
         contract = self.make_contract(start=date(2026, 10, 1))
