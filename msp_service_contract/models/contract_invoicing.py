@@ -127,7 +127,7 @@ class ContractContract(models.Model):
         if create_type != "invoice" or self.env.context.get("msp_invoice_batch_ids") is not None:
             return super()._cron_recurring_create(date_ref, create_type)
         self._msp_wake_second_invoicing_worker()
-        date_ref = date_ref or fields.Date.context_today(self)
+        date_ref = date_ref or self._msp_today()
         domain = self._get_contracts_to_invoice_domain(date_ref) & Domain(
             "generation_type", "=", create_type
         )

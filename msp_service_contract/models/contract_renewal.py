@@ -194,7 +194,7 @@ class ContractContract(models.Model):
         expire the contracts whose term ended, then drop ended lines from MRR and ARR. Exactly
         once per contract and term: a contract is picked only in the state the step leaves,
         under a row lock another worker skips."""
-        today = fields.Date.context_today(self)
+        today = self._msp_today()
         for domain, step in (
             (self._msp_renewal_domain(today), "_msp_prepare_renewal"),
             (self._msp_term_end_domain(today), "_msp_end_term"),
