@@ -128,6 +128,13 @@ class ContractContract(models.Model):
         """Today on these contracts' calendar: their company's (res.company._msp_today)."""
         return (self.company_id[:1] or self.env.company)._msp_today()
 
+    def _msp_hours_parts_today(self):
+        """_msp_hours_parts of these contracts, each in its company's month today."""
+        parts = {}
+        for company, contracts in self.grouped("company_id").items():
+            parts.update(contracts._msp_hours_parts(company._msp_today()))
+        return parts
+
     @api.depends(
         "contract_line_ids.monthly_recurring",
         "contract_line_ids.is_canceled",
@@ -135,13 +142,13 @@ class ContractContract(models.Model):
         "msp_renewal_state",
     )
     def _compute_msp_recurring_revenue(self):
-        today = self._msp_today()
         for contract in self:
+            today = contract._msp_today()
             if contract.msp_renewal_state == "expired":
                 contract.msp_mrr = contract.msp_arr = 0.0
                 continue
             lines = contract.contract_line_ids.filtered(
-                lambda line: (
+                lambda line, today=today: (
                     not line.display_type
                     and not line.is_canceled
                     and (not line.date_end or line.date_end >= today)
@@ -151,7 +158,7 @@ class ContractContract(models.Model):
             contract.msp_arr = contract.msp_mrr * 12
 
     def _compute_msp_hours_balance(self):
-        parts = self._msp_hours_parts(self._msp_today())
+        parts = self._msp_hours_parts_today()
         for contract in self:
             figures = parts[contract.id]
             contract.msp_hours_balance = figures["left"]
@@ -296,8 +303,8 @@ class ContractContract(models.Model):
         """Invoice billable (not covered) time on an invoice of its own, for plans that ask
         for it: everything not yet invoiced up to today."""
         moves = self.env["account.move"]
-        today = self._msp_today()
         for contract in self.filtered("msp_plan_id"):
+            today = contract._msp_today()
             lines = contract._msp_billable_time_lines(today + relativedelta(days=1))
             if not lines:
                 continue

@@ -127,10 +127,27 @@ class ContractContract(models.Model):
         if create_type != "invoice" or self.env.context.get("msp_invoice_batch_ids") is not None:
             return super()._cron_recurring_create(date_ref, create_type)
         self._msp_wake_second_invoicing_worker()
-        date_ref = date_ref or self._msp_today()
-        domain = self._get_contracts_to_invoice_domain(date_ref) & Domain(
-            "generation_type", "=", create_type
-        )
+        kind = Domain("generation_type", "=", create_type)
+        if date_ref:
+            self._msp_invoice_run(self._get_contracts_to_invoice_domain(date_ref) & kind, date_ref)
+            return True
+        # each company's contracts on its own clock: the day that is today where it is
+        # sudo: the scheduled run invoices every company's contracts
+        for company in self.env["res.company"].sudo().search([]):
+            today = company._msp_today()
+            domain = (
+                self._get_contracts_to_invoice_domain(today)
+                & kind
+                & Domain("company_id", "=", company.id)
+            )
+            if not self._msp_invoice_run(domain, today):
+                break  # out of time: the next run picks up what is left
+        return True
+
+    @api.model
+    def _msp_invoice_run(self, domain, date_ref, create_type="invoice"):
+        """Invoice the contracts of ``domain`` as of ``date_ref``, batch after batch; False
+        when the run is out of time before they are all done."""
         batch_size = self._msp_invoice_batch_size()
         cron = self.env["ir.cron"]
         last_id = conflicts = 0
@@ -159,8 +176,10 @@ class ContractContract(models.Model):
             full = len(claimed) == batch_size
             remaining = self.search_count(domain & Domain("id", ">", last_id)) if full else 0
             time_left = cron._commit_progress(len(claimed), remaining=remaining)
-            if not full or time_left <= 0:
+            if not full:
                 return True
+            if time_left <= 0:
+                return False
 
     @api.model
     def _msp_wake_second_invoicing_worker(self):

@@ -37,8 +37,8 @@ class HelpdeskTicket(models.Model):
     def _msp_emergency_cover(self):
         """The customer's plan decides: emergency cover, or the normal policy."""
         result = super()._msp_emergency_cover()
-        today = self._msp_today()
         for ticket in self:
+            today = ticket._msp_today()
             contract = ticket._msp_emergency_contract()
             if not contract or not contract._msp_is_active_on(today):
                 continue  # no contract: msp_sla's answer (the team's emergency policy)

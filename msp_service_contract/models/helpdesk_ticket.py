@@ -105,9 +105,8 @@ class HelpdeskTicket(models.Model):
         "commercial_partner_id.msp_contract_ids.date_end",
     )
     def _compute_msp_coverage(self):
-        today = self._msp_today()
         for ticket in self:
-            contract, coverage, reason = ticket._msp_coverage_on(today)
+            contract, coverage, reason = ticket._msp_coverage_on(ticket._msp_today())
             ticket.msp_contract_id = contract
             ticket.msp_coverage = coverage
             ticket.msp_coverage_reason = reason
@@ -189,7 +188,7 @@ class HelpdeskTicket(models.Model):
     def _compute_msp_hours_remaining(self):
         # sudo: technicians see the hours of the ticket's contract, not the contract itself
         contracts = self.msp_contract_id.sudo()
-        parts = contracts._msp_hours_parts(self._msp_today())
+        parts = contracts._msp_hours_parts_today()
         for ticket in self:
             figures = parts.get(ticket.msp_contract_id.id)
             ticket.msp_hours_remaining = figures["left"] if figures else 0.0
@@ -210,8 +209,8 @@ class HelpdeskTicket(models.Model):
     def _msp_sla_select_policy(self):
         """The contract's SLA policy comes first (msp_sla's policy hook)."""
         result = super()._msp_sla_select_policy()
-        today = self._msp_today()
         for ticket in self:
+            today = ticket._msp_today()
             contract = ticket.sudo()._msp_find_contract(today)
             policy = (
                 contract.msp_sla_policy_id

@@ -300,9 +300,8 @@ class ContractHoursLedger(models.AbstractModel):
         """Hours were consumed or given back: the open tickets of these contracts that say
         "covered" while this month's hours are used up, or "billable" while some are left,
         are decided again (only those, so that logging time stays cheap)."""
-        today = self._msp_today()
         planned = self.filtered(lambda c: c.msp_plan_id.included_hours)
-        left = planned._msp_hours_parts(today) if planned else {}
+        left = planned._msp_hours_parts_today() if planned else {}
         wrong = {
             contract.id: "covered" if left[contract.id]["left"] <= 0 else "billable"
             for contract in planned

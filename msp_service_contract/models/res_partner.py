@@ -24,7 +24,6 @@ class ResPartner(models.Model):
 
     def _msp_active_service_contracts(self):
         """The active service contracts of these partners' companies."""
-        today = self.env.company._msp_today()
         # sudo: technicians see the customer's hours, not its contracts (nor their prices);
         # what is shown is only the hours figure, of the companies the user works in (sudo
         # skips the multi-company rule: the company filter does its work)
@@ -40,12 +39,12 @@ class ResPartner(models.Model):
                 ]
             )
         )
-        return contracts.filtered(lambda c: c._msp_is_active_on(today))
+        return contracts.filtered(lambda c: c._msp_is_active_on(c._msp_today()))
 
     @api.depends_context("allowed_company_ids")
     def _compute_msp_hours_left(self):
         contracts = self._origin._msp_active_service_contracts()
-        parts = contracts._msp_hours_parts(contracts._msp_today())
+        parts = contracts._msp_hours_parts_today()
         for partner in self:
             mine = contracts.filtered(
                 lambda c, p=partner: c.commercial_partner_id == p.commercial_partner_id._origin

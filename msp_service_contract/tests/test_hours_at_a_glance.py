@@ -72,13 +72,14 @@ class TestHoursAtAGlance(MspContractCase):
         self.company.partner_id.tz = False  # UTC
 
         def figures():
-            self.env.invalidate_all()
             seen = set()
-            for user, tz in ((self.manager, "Europe/Brussels"), (self.technician, "Asia/Tokyo")):
-                user.tz = tz
-                seen.add(contract.with_user(self.manager).msp_hours_balance)
-                seen.add(ticket.with_user(self.technician).msp_hours_remaining)
-                seen.add(contract.partner_id.with_user(self.manager).msp_hours_left)
+            for tz in ("Europe/Brussels", "Asia/Tokyo", "UTC"):
+                self.env.invalidate_all()
+                seen.add(contract.with_user(self.manager).with_context(tz=tz).msp_hours_balance)
+                tech = ticket.with_user(self.technician).with_context(tz=tz)
+                seen.add(tech.msp_hours_remaining)
+                partner = contract.partner_id.with_user(self.manager).with_context(tz=tz)
+                seen.add(partner.msp_hours_left)
             return seen
 
         self.assertEqual(figures(), {13.5})

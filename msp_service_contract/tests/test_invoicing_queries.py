@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -135,3 +136,37 @@ class TestInvoicingQueries(MspContractCase):
         self.assertNotIn(accountant, (moves - first).message_partner_ids)
         self.assertNotIn(bystander, moves.message_partner_ids)
         self.assertEqual(moves.invoice_line_ids.contract_line_id.contract_id, contracts)
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicingClock(MspContractCase):
+    @freeze_time("2026-10-31 11:00:00")
+    def test_scheduled_invoicing_runs_each_company_on_its_own_day(self):
+        """At 11:00 UTC on 31 October it is already 1 November in Kiritimati (UTC+14): the
+        scheduled invoicing invoices that company's contracts due on 1 November, and the
+        other company's (on UTC) those due by 31 October only."""
+        ahead = self.env["res.company"].create({"name": "MSP Pacific"})
+        ahead.partner_id.tz = "Pacific/Kiritimati"
+        self.company.partner_id.tz = "UTC"
+        runs = []
+        Contract = self.env["contract.contract"]
+
+        def record(contracts, domain, date_ref, create_type="invoice"):
+            runs.append((date_ref, domain))
+            return True
+
+        with patch.object(type(Contract), "_msp_invoice_run", record):
+            Contract._cron_recurring_create()
+        days = {}
+        for date_ref, domain in runs:
+            [company_id] = [
+                cond.value for cond in domain.iter_conditions() if cond.field_expr == "company_id"
+            ]
+            days[company_id] = date_ref
+        self.assertEqual(days[ahead.id], date(2026, 11, 1))
+        self.assertEqual(days[self.company.id], date(2026, 10, 31))
+        # a given day is one run for every company, as OCA's own action passes it
+        runs.clear()
+        with patch.object(type(Contract), "_msp_invoice_run", record):
+            Contract._cron_recurring_create(date(2026, 10, 15))
+        self.assertEqual([day for day, _domain in runs], [date(2026, 10, 15)])
