@@ -128,6 +128,14 @@ class ContractContract(models.Model):
         """Today on these contracts' calendar: their company's (res.company._msp_today)."""
         return (self.company_id[:1] or self.env.company)._msp_today()
 
+    @api.model
+    def _msp_companies(self, domain):
+        """The companies of the contracts of ``domain`` (a scheduled run's, each on its
+        own clock)."""
+        # sudo: a scheduled run reads every company's contracts
+        groups = self.sudo()._read_group(domain, ["company_id"])
+        return self.env["res.company"].union(*(company for (company,) in groups))
+
     def _msp_hours_parts_today(self):
         """_msp_hours_parts of these contracts, each in its company's month today."""
         parts = {}

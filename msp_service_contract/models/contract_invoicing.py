@@ -132,8 +132,7 @@ class ContractContract(models.Model):
             self._msp_invoice_run(self._get_contracts_to_invoice_domain(date_ref) & kind, date_ref)
             return True
         # each company's contracts on its own clock: the day that is today where it is
-        # sudo: the scheduled run invoices every company's contracts
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self._msp_companies(kind & Domain("recurring_next_date", "!=", False)):
             today = company._msp_today()
             domain = (
                 self._get_contracts_to_invoice_domain(today)

@@ -195,8 +195,7 @@ class ContractContract(models.Model):
         once per contract and term: a contract is picked only in the state the step leaves,
         under a row lock another worker skips."""
         # each company's contracts on its own clock
-        # sudo: the scheduled run renews every company's contracts
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self._msp_companies(Domain("msp_plan_id", "!=", False)):
             today = company._msp_today()
             mine = Domain("company_id", "=", company.id)
             for domain, step in (

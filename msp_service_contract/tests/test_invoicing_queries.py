@@ -148,6 +148,16 @@ class TestInvoicingClock(MspContractCase):
         ahead = self.env["res.company"].create({"name": "MSP Pacific"})
         ahead.partner_id.tz = "Pacific/Kiritimati"
         self.company.partner_id.tz = "UTC"
+        self.make_contract()
+        self.env["contract.contract"].with_company(ahead).create(
+            {
+                "name": "Pacific contract",
+                "partner_id": self.customer.id,
+                "company_id": ahead.id,
+                "contract_type": "sale",
+                "recurring_next_date": date(2026, 11, 1),
+            }
+        )
         runs = []
         Contract = self.env["contract.contract"]
 
