@@ -51,8 +51,31 @@ class AccountAnalyticLine(models.Model):
         "the contract's coverage rules decide as for covered work.",
     )
 
+    @api.model
+    def default_get(self, fields):
+        """Time on a ticket is dated by its company's clock (res.company._msp_today), the one
+        its contract's month follows, not by the reader's."""
+        values = super().default_get(fields)
+        # sudo: the ticket's company, for its clock
+        tickets = self.env["helpdesk.ticket"].sudo()
+        ticket = tickets.browse(self.env.context.get("default_msp_ticket_id"))
+        if "date" in fields and "default_date" not in self.env.context and ticket.exists():
+            values["date"] = ticket._msp_today()
+        return values
+
     @api.model_create_multi
     def create(self, vals_list):
+        undated = [vals for vals in vals_list if vals.get("msp_ticket_id") and not vals.get("date")]
+        if undated:
+            # sudo: the ticket's company, for its clock (the caller logs time, may not read it)
+            tickets = (
+                self.env["helpdesk.ticket"]
+                .sudo()
+                .browse({vals["msp_ticket_id"] for vals in undated})
+            )
+            today = {ticket.id: ticket._msp_today() for ticket in tickets}
+            for vals in undated:
+                vals["date"] = today[vals["msp_ticket_id"]]
         lines = super().create(vals_list)
         lines.filtered("msp_ticket_id")._msp_apply_coverage()
         return lines

@@ -57,6 +57,32 @@ class MspTimeLoggingCase(MspContractCase):
 
 
 @tagged("post_install", "-at_install")
+class TestTimeEntryDate(MspTimeLoggingCase):
+    @freeze_time("2026-10-31 23:30:00")
+    def test_time_on_a_ticket_is_dated_by_the_company_s_clock(self):
+        """At 23:30 UTC on 31 October it is 1 November in Brussels. With the company in
+        Brussels, time on a ticket left undated (over the API) or opened from the ticket's
+        Time tab is dated 1 November for a technician whose own clock says 31 October; a
+        date given is kept."""
+        self.company.partner_id.tz = "Europe/Brussels"
+        lines = self.env["account.analytic.line"].with_context(tz="UTC")
+        values = {
+            "name": "Work",
+            "unit_amount": 0.5,
+            "msp_ticket_id": self.ticket.id,
+            "project_id": self.project.id,
+            "employee_id": self.employee.id,
+        }
+        undated = lines.create(values)
+        self.assertEqual(undated.date, date(2026, 11, 1))
+        dated = lines.create({**values, "date": date(2026, 10, 30)})
+        self.assertEqual(dated.date, date(2026, 10, 30))
+        defaults = lines.with_context(default_msp_ticket_id=self.ticket.id).default_get(["date"])
+        self.assertEqual(defaults["date"], date(2026, 11, 1))
+        self.assertEqual(lines.default_get(["date"])["date"], date(2026, 10, 31), "no ticket")
+
+
+@tagged("post_install", "-at_install")
 class TestTimeWithReply(MspTimeLoggingCase):
     """Time spent entered in the reply/note composer is a normal time entry on the ticket."""
 
