@@ -627,11 +627,12 @@ class ContractHoursLedger(models.AbstractModel):
                 [
                     ("event_type", "=", "breach"),
                     ("ticket_id.msp_contract_id", "=", self.id),
-                    ("date", ">=", fields.Datetime.to_datetime(period.date_start)),
+                    # the month on the company's clock
+                    ("date", ">=", self.company_id._msp_day_start(period.date_start)),
                     (
                         "date",
                         "<",
-                        fields.Datetime.to_datetime(period.date_end + relativedelta(days=1)),
+                        self.company_id._msp_day_start(period.date_end + relativedelta(days=1)),
                     ),
                 ]
             )

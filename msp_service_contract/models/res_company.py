@@ -1,4 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime, time
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -45,6 +49,15 @@ class ResCompany(models.Model):
         # sudo: a company's time zone is not private (a portal or API user reads the figures)
         tz = company.sudo().partner_id.tz or "UTC"
         return fields.Date.context_today(company.with_context(tz=tz))
+
+    def _msp_day_start(self, day):
+        """The UTC moment (naive, as Odoo stores datetimes) that ``day`` begins on the
+        company's clock: a month's events (SLA breaches, tickets opened) are cut there."""
+        company = self[:1] or self.env.company
+        # sudo: as in _msp_today
+        zone = pytz.timezone(company.sudo().partner_id.tz or "UTC")
+        local = zone.localize(datetime.combine(day, time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.constrains("msp_expiry_thresholds")
     def _check_msp_expiry_thresholds(self):

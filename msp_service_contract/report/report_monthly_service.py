@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 
@@ -14,7 +14,9 @@ class ReportMonthlyService(models.AbstractModel):
 
     @api.model
     def _contract_figures(self, contract, first, after):
-        start, end = fields.Datetime.to_datetime(first), fields.Datetime.to_datetime(after)
+        # the month on the company's clock (dates of time entries are the company's too)
+        start = contract.company_id._msp_day_start(first)
+        end = contract.company_id._msp_day_start(after)
         Sla = self.env["msp.sla.report"]
         sla_rows = Sla._msp_sla_label_rows(
             Sla._msp_sla_summary(

@@ -63,6 +63,28 @@ class TestInvoicing(MspContractCase):
         credit = october.invoice_line_ids.filtered(lambda ln: ln.msp_line_kind == "sla_credit")
         self.assertAlmostEqual(credit.price_unit, -60, msg="3 x 5% capped at 10% of 600")
 
+    def test_sla_credit_counts_the_breaches_of_the_company_s_month(self):
+        """A breach at 23:40 UTC on 30 September (the one-hour round-the-clock response of a
+        ticket opened at 22:40) is one of 1 October in Brussels: with the company there, it
+        is credited for October, not September."""
+        self.company.partner_id.tz = "Europe/Brussels"
+        contract = self.make_contract()
+        with freeze_time(datetime(2026, 9, 30, 22, 40)):
+            ticket = self.make_ticket()
+        with freeze_time(datetime(2026, 9, 30, 23, 45)):
+            self.breach(ticket)
+        [breach] = ticket.msp_sla_clock_ids.filtered(lambda c: c.state == "breached")
+        self.assertEqual(breach.breached_at, datetime(2026, 9, 30, 23, 40))
+        self.invoice(contract, date(2026, 9, 1))
+        credits = []
+        for day in (date(2026, 10, 1), date(2026, 11, 1)):
+            invoice = self.invoice(contract, day)
+            lines = invoice.invoice_line_ids.filtered(lambda ln: ln.msp_line_kind == "sla_credit")
+            credits.append(lines.mapped("name"))
+        self.assertEqual(credits[0], [], "nothing for September")
+        self.assertEqual(len(credits[1]), 1)
+        self.assertIn("2026-10: 1 breach(es)", credits[1][0])
+
     def compliance_breaches(self):
         """Breaches per (customer, month) in the SLA compliance report as it opens: the
         action's domain and its context's default filters (search_default_*), grouped as its
