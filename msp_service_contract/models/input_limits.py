@@ -38,7 +38,10 @@ def _max_hours_per_entry(env):
 
 
 def _latest_work_date(env):
-    return fields.Date.context_today(env.user) + relativedelta(days=FUTURE_WORK_DAYS)
+    # today where the user is or where the company is (time on a ticket is dated by the
+    # company's clock), whichever is later
+    today = max(fields.Date.context_today(env.user), env.company._msp_today())
+    return today + relativedelta(days=FUTURE_WORK_DAYS)
 
 
 class Limit:

@@ -50,6 +50,13 @@ class ResCompany(models.Model):
         tz = company.sudo().partner_id.tz or "UTC"
         return fields.Date.context_today(company.with_context(tz=tz))
 
+    def _msp_local_date(self, moment):
+        """The company's date at ``moment`` (a naive UTC datetime, as Odoo stores them)."""
+        company = self[:1] or self.env.company
+        # sudo: as in _msp_today
+        zone = pytz.timezone(company.sudo().partner_id.tz or "UTC")
+        return pytz.utc.localize(moment).astimezone(zone).date()
+
     def _msp_day_start(self, day):
         """The UTC moment (naive, as Odoo stores datetimes) that ``day`` begins on the
         company's clock: a month's events (SLA breaches, tickets opened) are cut there."""

@@ -252,8 +252,12 @@ class SaleOrder(models.Model):
         self.ensure_one()
         plan = self.msp_service_plan_id
         customer = self.partner_id.commercial_partner_id
+        # the day on the company's clock, as the contract's months are counted
+        company = self.company_id
         start = (
-            self.commitment_date.date() if self.commitment_date else fields.Date.context_today(self)
+            company._msp_local_date(self.commitment_date)
+            if self.commitment_date
+            else company._msp_today()
         )
         lines, assets = [], self.env["msp.asset"]
         for sold in self._msp_monthly_lines():

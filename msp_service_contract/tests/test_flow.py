@@ -19,6 +19,28 @@ class TestQuotationToInvoice(MspContractCase):
         super().setUpClass()
         cls.price_proposals()
 
+    def test_contract_starts_on_the_company_s_day(self):
+        """A quotation confirmed at 23:30 UTC on 30 September, a company in Brussels (already
+        1 October there): its contract starts on 1 October, and so does one whose commitment
+        date is 1 October 00:00 in Brussels (30 September 22:00 UTC)."""
+        self.company.partner_id.tz = "Europe/Brussels"
+        starts = []
+        for commitment in (False, datetime(2026, 9, 30, 22, 0)):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "msp_service_plan_id": self.plan.id,
+                    "commitment_date": commitment,
+                    "order_line": [
+                        Command.create({"product_id": self.product_flat.id, "price_unit": 500})
+                    ],
+                }
+            )
+            with freeze_time("2026-09-30 23:30:00"):
+                order.with_context(tz="UTC").action_confirm()
+            starts.append(order.msp_contract_ids.date_start)
+        self.assertEqual(starts, [date(2026, 10, 1), date(2026, 10, 1)])
+
     def test_quotation_to_contract_to_invoice(self):
         lead = self.env["crm.lead"].create(
             {

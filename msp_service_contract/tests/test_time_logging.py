@@ -81,6 +81,27 @@ class TestTimeEntryDate(MspTimeLoggingCase):
         self.assertEqual(defaults["date"], date(2026, 11, 1))
         self.assertEqual(lines.default_get(["date"])["date"], date(2026, 10, 31), "no ticket")
 
+    @freeze_time("2026-10-31 11:00:00")
+    def test_a_company_ahead_of_the_user_may_date_time_by_its_day(self):
+        """11:00 UTC on 31 October is 1 November in Kiritimati (UTC+14): with the company
+        there, a user on UTC may log time up to the day after the company's today."""
+        self.company.partner_id.tz = "Pacific/Kiritimati"
+        line = (
+            self.env["account.analytic.line"]
+            .with_context(tz="UTC")
+            .create(
+                {
+                    "name": "Work",
+                    "date": date(2026, 11, 2),
+                    "unit_amount": 0.5,
+                    "msp_ticket_id": self.ticket.id,
+                    "project_id": self.project.id,
+                    "employee_id": self.employee.id,
+                }
+            )
+        )
+        self.assertEqual(line.date, date(2026, 11, 2))
+
 
 @tagged("post_install", "-at_install")
 class TestTimeWithReply(MspTimeLoggingCase):
