@@ -43,6 +43,7 @@ Exits non-zero when a goal is missed.
 
 import argparse
 import bisect
+import functools
 import heapq
 import math
 import random
@@ -176,6 +177,7 @@ def hour_shape():
 # ----------------------------------------------------------------------------------------
 
 
+@functools.cache  # the same array for every history generated in one run
 def business_minutes(end_minute):
     """Business minutes elapsed before each minute (the policy's calendar: WORK on weekdays,
     closed on public holidays), an array of ``end_minute + 1`` counts."""

@@ -104,9 +104,9 @@ class Scenario:
     week_factors: a load multiplier per simulated week (seasons, growth), default 1
     day_cv: day-to-day variation of the load beyond Poisson (estimation.day_variation)
     start: tickets arrive from this minute on; the queue then holds ``backlog``
-    backlog: the tickets open at ``start`` (the desk's real queue when the prediction is
-        made), Backlog entries or (arrival minute, priority) pairs: they take technicians'
-        time in their place in the queue, and are not measured
+    backlog: Backlog entries, the tickets open at ``start`` (the desk's real queue when the
+        prediction is made): they take technicians' time in their place in the queue, and
+        are not measured
     oncall_shifts: one list of (start, end) intervals per person on call (outside the
         working hours): they take only tickets of ``oncall_priorities``, the emergencies
     local_hours: the desk's local hour of the week (0-167) of each simulated hour, when its
@@ -190,7 +190,7 @@ def simulate(scenario, seed):
     rng = make_rng(seed)
     arrivals = generate_arrivals(scenario, rng)
     backlog = []
-    for entry in sorted(map(_backlog, scenario.backlog), key=lambda b: (b.arrival, b.priority)):
+    for entry in sorted(scenario.backlog, key=lambda b: (b.arrival, b.priority)):
         ticket = _Ticket(
             entry.arrival, entry.priority, scenario.handling[entry.priority].sample(rng), entry.due
         )
@@ -298,11 +298,6 @@ def simulate(scenario, seed):
         "busy": busy[0],
         "available": available,
     }
-
-
-def _backlog(entry):
-    """A Backlog from a Backlog or an (arrival, priority) pair."""
-    return entry if isinstance(entry, Backlog) else Backlog(*entry)
 
 
 def _deadlines(scenario):

@@ -126,7 +126,7 @@ class ContractContract(models.Model):
 
     def _msp_today(self):
         """Today on these contracts' calendar: their company's (res.company._msp_today)."""
-        return (self.company_id[:1] or self.env.company)._msp_today()
+        return self.company_id._msp_today()
 
     @api.model
     def _msp_companies(self, domain):

@@ -194,35 +194,41 @@ class ContractContract(models.Model):
         expire the contracts whose term ended, then drop ended lines from MRR and ARR. Exactly
         once per contract and term: a contract is picked only in the state the step leaves,
         under a row lock another worker skips."""
-        # each company's contracts on its own clock
-        for company in self._msp_companies(Domain("msp_plan_id", "!=", False)):
-            today = company._msp_today()
-            mine = Domain("company_id", "=", company.id)
-            for domain, step in (
-                (self._msp_renewal_domain(today) & mine, "_msp_prepare_renewal"),
-                (self._msp_term_end_domain(today) & mine, "_msp_end_term"),
-            ):
-                while True:
-                    candidates = self.search(domain, limit=200, order="msp_notice_date, id")
-                    if not candidates:
-                        break
-                    locked = candidates.try_lock_for_update()
-                    locked.invalidate_recordset()
-                    locked = locked.filtered_domain(domain)
-                    getattr(locked, step)()
-                    if self.env["ir.cron"]._commit_progress(len(locked)) <= 0:
-                        return  # out of time: tomorrow's run picks up what is left
-                    if len(candidates) < 200 or not locked:
-                        break
-            # MRR and ARR count the lines running today: a line that ended (a termination, a
-            # removed service) stops counting the day after, which no write tells the compute.
-            ended = self.search(
-                Domain("msp_mrr", "!=", 0) & Domain("contract_line_ids.date_end", "<", today) & mine
+        # each company's contracts on its own clock: the day that is today where it is
+        days = {company: company._msp_today() for company in self._msp_companies(Domain.TRUE)}
+
+        def on_their_day(condition):
+            return Domain.OR(
+                Domain("company_id", "=", company.id) & condition(today)
+                for company, today in days.items()
             )
-            if ended:
-                for name in ("msp_mrr", "msp_arr"):
-                    self.env.add_to_compute(self._fields[name], ended)
-                ended.flush_recordset(["msp_mrr", "msp_arr"])
+
+        for domain, step in (
+            (on_their_day(self._msp_renewal_domain), "_msp_prepare_renewal"),
+            (on_their_day(self._msp_term_end_domain), "_msp_end_term"),
+        ):
+            while True:
+                candidates = self.search(domain, limit=200, order="msp_notice_date, id")
+                if not candidates:
+                    break
+                locked = candidates.try_lock_for_update()
+                locked.invalidate_recordset()
+                locked = locked.filtered_domain(domain)
+                getattr(locked, step)()
+                if self.env["ir.cron"]._commit_progress(len(locked)) <= 0:
+                    return  # out of time: tomorrow's run picks up what is left
+                if len(candidates) < 200 or not locked:
+                    break
+        # MRR and ARR count the lines running today: a line that ended (a termination, a
+        # removed service) stops counting the day after, which no write tells the compute.
+        ended = self.search(
+            Domain("msp_mrr", "!=", 0)
+            & on_their_day(lambda today: Domain("contract_line_ids.date_end", "<", today))
+        )
+        if ended:
+            for name in ("msp_mrr", "msp_arr"):
+                self.env.add_to_compute(self._fields[name], ended)
+            ended.flush_recordset(["msp_mrr", "msp_arr"])
 
     def _msp_prepare_renewal(self):
         template = self.env.ref(

@@ -93,7 +93,7 @@ class HelpdeskTicket(models.Model):
 
     def _msp_today(self):
         """Today on these tickets' calendar: their company's (res.company._msp_today)."""
-        return (self.company_id[:1] or self.env.company)._msp_today()
+        return self.company_id._msp_today()
 
     @api.depends(
         "commercial_partner_id",

@@ -42,7 +42,7 @@ SIMILAR_CUSTOMERS = 5
 MIN_HANDLING_SAMPLES = 5
 
 
-# an open ticket when the check runs: its place in the queue (see _msp_capacity_queue_key)
+# an open ticket when the check runs, with its place in the queue (_msp_capacity_history)
 OpenTicket = namedtuple("OpenTicket", "priority created due answered")
 
 
@@ -643,9 +643,16 @@ class MspCapacityRun(models.Model):
                 until,
             )
         )
+        # due: when its most urgent open target is or was due (what msp_sla_due_at holds
+        # and the suite's queue sorts by); math.inf without one (paused, or no SLA: last in
+        # the queue); None when one of its clocks was reached since ``until`` (the history
+        # read as it stood in the past, in a backtest: a reached clock keeps no deadline, so
+        # the others do not tell the order): the simulation works it out from the targets
         backlog = [
-            OpenTicket(priority or "1", created, *self._msp_capacity_queue_key(*state))
-            for priority, created, *state in cr.fetchall()
+            OpenTicket(
+                priority or "1", created, None if reached_later else due or math.inf, answered
+            )
+            for priority, created, due, reached_later, answered in cr.fetchall()
         ]
         customers = self._msp_capacity_customers(since, until)
         season = self._msp_capacity_season(since, until, arrivals.day_cv)
@@ -660,19 +667,6 @@ class MspCapacityRun(models.Model):
             "season": season.index,
             "season_raw": season.raw,
         }
-
-    @api.model
-    def _msp_capacity_queue_key(self, due, reached_later, answered):
-        """(due, answered) of an open ticket, from its clocks: ``due`` is when its most
-        urgent open target is or was due (what msp_sla_due_at holds and the suite's queue
-        sorts by), ``math.inf`` when it has none (paused, or no SLA: last in the queue), None
-        when one of its clocks was reached since ``until`` (the history read as it stood in
-        the past, in a backtest: a reached clock keeps no deadline): the simulation then
-        works it out from the targets, the resolution's once ``answered``."""
-        if reached_later:
-            # a clock reached since has lost its deadline: the others do not tell the order
-            return None, answered
-        return due or math.inf, answered
 
     def _msp_capacity_coverage(self, since_day):
         """SQL: each customer's coverage in this company (customer, users, devices, since,

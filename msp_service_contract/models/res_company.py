@@ -40,30 +40,27 @@ class ResCompany(models.Model):
         required=True,
     )
 
-    def _msp_today(self):
-        """Today in the company's time zone (its address's; UTC when it has none): the one
-        calendar that a contract's months, included hours and cover follow, whoever reads
-        them (two users in two time zones see the same balance on the last evening of a
-        month), and the date of the time logged from a ticket."""
+    def _msp_zone(self):
+        """The company's clock: the time zone of its address (UTC when it has none), the
+        one calendar that a contract's months, included hours and cover follow, whoever
+        reads them (two users in two time zones see the same balance on the last evening
+        of a month). The first company of ``self``, else the current one."""
         company = self[:1] or self.env.company
         # sudo: a company's time zone is not private (a portal or API user reads the figures)
-        tz = company.sudo().partner_id.tz or "UTC"
-        return fields.Date.context_today(company.with_context(tz=tz))
+        return pytz.timezone(company.sudo().partner_id.tz or "UTC")
+
+    def _msp_today(self):
+        """Today on the company's clock."""
+        return self._msp_local_date(fields.Datetime.now())
 
     def _msp_local_date(self, moment):
         """The company's date at ``moment`` (a naive UTC datetime, as Odoo stores them)."""
-        company = self[:1] or self.env.company
-        # sudo: as in _msp_today
-        zone = pytz.timezone(company.sudo().partner_id.tz or "UTC")
-        return pytz.utc.localize(moment).astimezone(zone).date()
+        return pytz.utc.localize(moment).astimezone(self._msp_zone()).date()
 
     def _msp_day_start(self, day):
         """The UTC moment (naive, as Odoo stores datetimes) that ``day`` begins on the
         company's clock: a month's events (SLA breaches, tickets opened) are cut there."""
-        company = self[:1] or self.env.company
-        # sudo: as in _msp_today
-        zone = pytz.timezone(company.sudo().partner_id.tz or "UTC")
-        local = zone.localize(datetime.combine(day, time.min))
+        local = self._msp_zone().localize(datetime.combine(day, time.min))
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.constrains("msp_expiry_thresholds")

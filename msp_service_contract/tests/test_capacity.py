@@ -112,6 +112,17 @@ class TestCapacity(MspContractCase):
             }
         )
 
+    def no_news_for(self, run, minutes):
+        """The check was last written ``minutes`` ago (its worker's last news)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE msp_capacity_run SET write_date = %s WHERE id = %s",
+                fields.Datetime.now() - timedelta(minutes=minutes),
+                run.id,
+            )
+        )
+
     def run_cron(self):
         with freeze_time(NOW), self.enter_registry_test_mode():
             self.cron.method_direct_trigger()
@@ -432,14 +443,7 @@ class TestCapacity(MspContractCase):
         self.assertEqual((run.state, run.progress), ("running", 40.0))
         self.assertFalse(run.stalled)
         # no news for 31 minutes: its worker stopped, it may be predicted again
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "UPDATE msp_capacity_run SET write_date = %s WHERE id = %s",
-                fields.Datetime.now() - timedelta(minutes=31),
-                run.id,
-            )
-        )
+        self.no_news_for(run, minutes=31)
         run.invalidate_recordset()
         self.assertTrue(run.stalled)
         run.action_queue()
@@ -606,14 +610,7 @@ class TestCapacity(MspContractCase):
         call, with what to do; one that ran a minute ago is left to its worker."""
         stopped, busy = self.new_run(), self.new_run()
         (stopped | busy).write({"state": "running"})
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "UPDATE msp_capacity_run SET write_date = %s WHERE id = %s",
-                fields.Datetime.now() - timedelta(minutes=31),
-                stopped.id,
-            )
-        )
+        self.no_news_for(stopped, minutes=31)
         (stopped | busy).invalidate_recordset()
         self.env["msp.capacity.run"]._msp_capacity_fail_stale()
         self.assertEqual((stopped.state, busy.state), ("failed", "running"))

@@ -189,7 +189,7 @@ class TestCapacitySimulation(BaseCase):
         scenario = office_desk(1, per_week=20, weeks=1)
         scenario.start = scenario.warmup
         quiet = simulation.run(scenario, 2, seed=4)
-        scenario.backlog = [(scenario.warmup - 600, "1")] * 30
+        scenario.backlog = [simulation.Backlog(scenario.warmup - 600, "1")] * 30
         loaded = simulation.run(scenario, 2, seed=4)
         self.assertGreater(loaded[1][0]["busy"], quiet[1][0]["busy"] + 20 * 45)
         self.assertEqual(loaded[0]["1"]["response"].tickets, quiet[0]["1"]["response"].tickets)
